@@ -1,0 +1,1 @@
+"""Carethread: social customer service in Slack."""

@@ -1,0 +1,110 @@
+"""Command line: `python -m bot [run | demo | db upgrade | triage]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+
+from bot.config import ConfigError, load_database_url, load_settings
+
+EXIT_CONFIG = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Carethread: X mentions as Slack threads."
+    )
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot: Slack app + scheduler (the default)")
+    demo = commands.add_parser(
+        "demo", help="the whole product on local stand-ins; no accounts needed"
+    )
+    demo.add_argument(
+        "--speed", type=float, default=1.0, help="how fast sample posts arrive (2 = twice as fast)"
+    )
+    demo.add_argument("--once", action="store_true", help="stop when every sample post is in Slack")
+    demo.add_argument(
+        "--plain", action="store_true", help="print events as lines instead of a live view"
+    )
+    db = commands.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade", "current"])
+    commands.add_parser("triage", help="triage JSON lines from stdin to stdout")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        if args.command == "db":
+            return _db(args.action)
+        if args.command == "demo":
+            from sandbox.demo import run_demo
+
+            return run_demo(speed=args.speed, once=args.once, plain=args.plain)
+        if args.command == "triage":
+            return _triage()
+        return _run()
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"Configuration error: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
+def _db(action: str) -> int:
+    from storage.db import current_revision, make_engine, upgrade
+
+    engine = make_engine(load_database_url())
+    if action == "upgrade":
+        print(f"Database is at revision {upgrade(engine)}.")
+    else:
+        print(f"Database is at revision {current_revision(engine) or '(none)'}.")
+    engine.dispose()
+    return 0
+
+
+def _triage() -> int:
+    from bot.config import load_triage_options
+    from bot.triage.cli import main as triage_main
+
+    return triage_main(None, sys.stdin, sys.stdout, sys.stderr, load_triage_options())
+
+
+def _run() -> int:
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"Configuration error: {problem}", file=sys.stderr)
+        print(
+            "See .env.example for every setting. To try Carethread without any accounts: "
+            "python -m bot demo",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    from bot.app import StartupError, build_runtime
+    from bot.progress import backfill_progress
+    from storage.db import SchemaOutOfDate
+
+    try:
+        runtime = build_runtime(settings, progress_factory=backfill_progress)
+    except (StartupError, SchemaOutOfDate) as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    stop = threading.Event()
+    # Hosts send SIGTERM before stopping a process; Ctrl-C sends SIGINT.
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    runtime.start()
+    stop.wait()
+    logging.getLogger("carethread").info("Stopping…")
+    runtime.stop()
+    logging.getLogger("carethread").info("Stopped cleanly.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""The one wiring place: settings → engine → clients → Bolt app → scheduler → HTTP server."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+import handlers
+from bot.config import Settings
+from bot.jobs import Cycle, start_scheduler
+from bot.networks import NetworkError
+from bot.networks.x import XNetwork, connect_x
+from bot.polling import ProgressFactory
+from bot.server import HttpServer, make_wsgi_app
+from bot.slack.publish import SETUP_ERRORS, SlackPublisher
+from storage.db import check_schema, make_engine, make_session_factory
+
+log = logging.getLogger("carethread")
+
+# Short enough that SIGTERM finishes within 10 s even mid-request.
+SLACK_TIMEOUT_SECONDS = 5
+SHUTDOWN_SECONDS = 7
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message says what to do. Exit code 2."""
+
+
+def make_x_network(settings: Settings) -> XNetwork:
+    return connect_x(
+        bearer_token=settings.x_bearer_token,
+        api_key=settings.x_api_key,
+        api_secret=settings.x_api_secret,
+        access_token=settings.x_access_token,
+        access_token_secret=settings.x_access_token_secret,
+        base_url=settings.x_api_base_url,
+    )
+
+
+def make_slack_client(settings: Settings, *, retry_rate_limits: bool) -> WebClient:
+    client = WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_base_url,
+        timeout=SLACK_TIMEOUT_SECONDS,
+    )
+    if retry_rate_limits:
+        client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    else:
+        # The publisher reconciles by itself; a blind retry after a dropped
+        # connection could post the same message twice.
+        client.retry_handlers.clear()
+    return client
+
+
+def make_bolt_app(settings: Settings) -> App:
+    app = App(
+        client=make_slack_client(settings, retry_rate_limits=True),
+        signing_secret=settings.slack_signing_secret,
+        # We run auth.test ourselves at start-up, with a clearer message.
+        token_verification_enabled=False,
+        # Acknowledge first: listeners go on in Bolt's thread pool after ack().
+        process_before_response=False,
+    )
+    handlers.register_all(app)
+    return app
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    factory: sessionmaker[Session]
+    network: XNetwork
+    bolt: App
+    cycle: Cycle
+    scheduler: BackgroundScheduler | None = None
+    http: HttpServer | None = None
+    socket_mode: SocketModeHandler | None = None
+
+    def start(self) -> None:
+        self.scheduler = start_scheduler(self.cycle, self.settings.poll_interval_seconds)
+        slack_wsgi = None if self.settings.socket_mode else SlackRequestHandler(self.bolt)
+        self.http = HttpServer(make_wsgi_app(self.health, slack_wsgi), self.settings.port)
+        self.http.start()
+        if self.settings.socket_mode:
+            self.socket_mode = SocketModeHandler(self.bolt, self.settings.slack_app_token)
+            self.socket_mode.connect()
+            log.info("Connected to Slack in Socket Mode")
+
+    def health(self) -> tuple[bool, dict[str, object]]:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            database = True
+        except Exception:  # any database failure means unhealthy, whatever its kind
+            database = False
+        scheduler = bool(self.scheduler and self.scheduler.running)
+        publisher = self.cycle.publisher
+        return database and scheduler, {
+            "database": database,
+            "scheduler": scheduler,
+            "last_cycle": self.cycle.last_run_at.isoformat() if self.cycle.last_run_at else None,
+            "slack_error": publisher.last_error,
+        }
+
+    def stop(self) -> None:
+        """Stop taking work, let a running cycle finish its current step, close everything.
+
+        Bounded: a cycle still running after SHUTDOWN_SECONDS is abandoned, which is
+        safe because checkpoints move only with the posts they cover and Slack posts
+        are reconciled before any retry.
+        """
+        self.cycle.stop.set()
+        if self.socket_mode:
+            self.socket_mode.close()
+        if self.scheduler and self.scheduler.running:
+            waiter = threading.Thread(
+                target=self.scheduler.shutdown, kwargs={"wait": True}, daemon=True
+            )
+            waiter.start()
+            waiter.join(SHUTDOWN_SECONDS)
+        if self.http:
+            self.http.close()
+        self.engine.dispose()
+
+
+def build_runtime(settings: Settings, progress_factory: ProgressFactory | None = None) -> Runtime:
+    """Everything the bot process runs, wired; raises `StartupError` with advice."""
+    engine = make_engine(settings.database_url)
+    check_schema(engine)
+    factory = make_session_factory(engine)
+    publisher_client = make_slack_client(settings, retry_rate_limits=False)
+    _check_slack(publisher_client)
+    network = make_x_network(settings)
+    _check_x(network)
+    cycle = Cycle(
+        factory=factory,
+        network=network,
+        publisher=SlackPublisher(publisher_client, settings.slack_channel_id),
+        search_query=settings.x_search_query,
+        backfill=timedelta(hours=settings.backfill_hours),
+        progress_factory=progress_factory,
+    )
+    return Runtime(settings, engine, factory, network, make_bolt_app(settings), cycle)
+
+
+def _check_slack(client: WebClient) -> None:
+    try:
+        identity = client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error", "")
+        if error in SETUP_ERRORS:
+            raise StartupError(f"Slack: {SETUP_ERRORS[error]}.") from exc
+        log.warning("Slack auth.test failed (%s); starting anyway, will retry", error)
+        return
+    except OSError as exc:
+        log.warning("Cannot reach Slack yet (%s); starting anyway, will retry", exc)
+        return
+    log.info("Slack: connected as %s in %s", identity.get("user"), identity.get("team"))
+
+
+def _check_x(network: XNetwork) -> None:
+    try:
+        brand = network.whoami()
+    except NetworkError as exc:
+        if not exc.retryable:
+            raise StartupError(f"X: {exc.reason}.") from exc
+        log.warning("Cannot reach X yet (%s); starting anyway, will retry", exc.reason)
+        return
+    log.info("X: listening to mentions of @%s (id %s)", brand.handle, brand.external_id)

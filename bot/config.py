@@ -1,0 +1,287 @@
+"""Typed settings: the only place that reads the environment.
+
+`load_settings()` collects every problem before failing, so a person fixing a
+deployment sees all of them at once, one line per variable.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from storage.db import DatabaseUrlError, normalize_database_url
+
+DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///carethread.db"
+# Slack ids: channels C/G/D, users U/W, user groups S.
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
+_TEAM_NAME = re.compile(r"^[a-z0-9][a-z0-9 _-]{0,39}$")
+
+
+class ConfigError(Exception):
+    """Configuration is missing or malformed; `problems` has one line per variable."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class EscalationTeam:
+    name: str
+    # Slack user group ids (S…) and user ids (U…/W…), in the order configured.
+    members: tuple[str, ...]
+
+    @property
+    def usergroups(self) -> tuple[str, ...]:
+        return tuple(m for m in self.members if m.startswith("S"))
+
+    @property
+    def users(self) -> tuple[str, ...]:
+        return tuple(m for m in self.members if not m.startswith("S"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str
+    slack_signing_secret: str
+    slack_channel_id: str
+    x_bearer_token: str
+    x_api_key: str
+    x_api_secret: str
+    x_access_token: str
+    x_access_token_secret: str
+    slack_app_token: str | None = None
+    slack_api_base_url: str = DEFAULT_SLACK_API_BASE_URL
+    x_api_base_url: str | None = None
+    x_search_query: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    poll_interval_seconds: int = 30
+    backfill_hours: int = 24
+    port: int = 3000
+    # Answering (approval and escalation).
+    approver_user_ids: frozenset[str] = frozenset()
+    approver_usergroup_id: str | None = None
+    allow_self_approval: bool = False
+    escalation_teams: tuple[EscalationTeam, ...] = ()
+    # Triage.
+    triage_languages: tuple[str, ...] = ("es", "en")
+    vip_handles: frozenset[str] = frozenset()
+    urgent_terms: tuple[str, ...] = ()
+    pii_allowlist: tuple[str, ...] = ()
+    pii_custom_patterns: tuple[tuple[str, str], ...] = ()
+    response_target_minutes: Mapping[str, int] = field(
+        default_factory=lambda: {"P1": 15, "P2": 60, "P3": 1440}
+    )
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+
+def read_environment(env_file: str | Path | None = ".env") -> dict[str, str]:
+    """The process environment over the values of `.env` (the environment wins)."""
+    values: dict[str, str] = {}
+    if env_file and Path(env_file).is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ)
+    return values
+
+
+class _Reader:
+    """Reads typed values from a mapping, collecting problems instead of raising."""
+
+    def __init__(self, env: Mapping[str, str]):
+        self.env = env
+        self.problems: list[str] = []
+
+    def raw(self, name: str) -> str | None:
+        value = self.env.get(name)
+        if value is None:
+            return None
+        value = value.strip()
+        return value or None
+
+    def required(self, name: str, what: str) -> str:
+        value = self.raw(name)
+        if value is None:
+            self.problems.append(f"{name} is not set: {what}.")
+            return ""
+        return value
+
+    def integer(self, name: str, default: int, low: int, high: int) -> int:
+        value = self.raw(name)
+        if value is None:
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            self.problems.append(f"{name} must be a whole number, got {value!r}.")
+            return default
+        if not low <= number <= high:
+            self.problems.append(f"{name} must be between {low} and {high}, got {number}.")
+            return default
+        return number
+
+    def boolean(self, name: str, default: bool) -> bool:
+        value = self.raw(name)
+        if value is None:
+            return default
+        lowered = value.lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off"}:
+            return False
+        self.problems.append(f"{name} must be true or false, got {value!r}.")
+        return default
+
+    def url(self, name: str) -> str | None:
+        value = self.raw(name)
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            self.problems.append(f"{name} must be an http(s) URL, got {value!r}.")
+            return None
+        return value
+
+    def csv(self, name: str) -> list[str]:
+        value = self.raw(name) or ""
+        return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _escalation_teams(reader: _Reader) -> tuple[EscalationTeam, ...]:
+    teams = []
+    for entry in reader.csv("ESCALATION_TEAMS"):
+        name, sep, ids = entry.partition("=")
+        name = name.strip().lower()
+        members = tuple(i.strip() for i in ids.split("+") if i.strip())
+        bad = [m for m in members if not (_USER_ID.match(m) or _USERGROUP_ID.match(m))]
+        if not sep or not _TEAM_NAME.match(name) or not members or bad:
+            reader.problems.append(
+                f"ESCALATION_TEAMS entry {entry!r} must look like name=S0123ABC+U0456DEF "
+                "(a team name, then Slack user group S… or user U…/W… ids joined by +)."
+            )
+            continue
+        teams.append(EscalationTeam(name=name, members=members))
+    return tuple(teams)
+
+
+def _custom_patterns(reader: _Reader) -> tuple[tuple[str, str], ...]:
+    patterns = []
+    raw = reader.raw("PII_CUSTOM_PATTERNS") or ""
+    # `;` separates entries because regular expressions often contain commas.
+    for entry in (e.strip() for e in raw.split(";") if e.strip()):
+        name, sep, pattern = entry.partition("=")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            reader.problems.append(
+                f"PII_CUSTOM_PATTERNS entry {name!r} is not a valid regex: {exc}."
+            )
+            continue
+        if not sep or not name.strip() or not pattern:
+            reader.problems.append(
+                f"PII_CUSTOM_PATTERNS entry {entry!r} must look like order_number=ORD-\\d{{8}}."
+            )
+            continue
+        patterns.append((name.strip(), pattern))
+    return tuple(patterns)
+
+
+def _response_targets(reader: _Reader) -> dict[str, int]:
+    targets = {"P1": 15, "P2": 60, "P3": 1440}
+    for entry in reader.csv("RESPONSE_TARGET_MINUTES"):
+        level, sep, minutes = entry.partition("=")
+        level = level.strip().upper()
+        if not sep or level not in targets or not minutes.strip().isdigit() or int(minutes) < 1:
+            reader.problems.append(
+                f"RESPONSE_TARGET_MINUTES entry {entry!r} must look like P1=15 (P1, P2 or P3)."
+            )
+            continue
+        targets[level] = int(minutes)
+    return targets
+
+
+def load_database_url(env: Mapping[str, str] | None = None) -> str:
+    """Only DATABASE_URL, for `db upgrade` (a release step needs no Slack or X settings)."""
+    reader = _Reader(read_environment() if env is None else env)
+    url = reader.raw("DATABASE_URL") or DEFAULT_DATABASE_URL
+    try:
+        normalize_database_url(url)
+    except DatabaseUrlError as exc:
+        raise ConfigError([f"DATABASE_URL {exc}"]) from None
+    return url
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build `Settings` from `env` (default: the environment over `.env`).
+
+    Raises `ConfigError` listing every problem, one line per variable.
+    """
+    reader = _Reader(read_environment() if env is None else env)
+    r = reader
+    channel = r.required("SLACK_CHANNEL_ID", "the Slack channel id where cases are posted (C…)")
+    if channel and not _CHANNEL_ID.match(channel):
+        r.problems.append(
+            f"SLACK_CHANNEL_ID must be a Slack channel id like C0123ABCD, got {channel!r}."
+        )
+    bot_token = r.required("SLACK_BOT_TOKEN", "the Slack bot token (xoxb-…)")
+    if bot_token and not bot_token.startswith("xoxb-"):
+        r.problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
+    app_token = r.raw("SLACK_APP_TOKEN")
+    if app_token and not app_token.startswith("xapp-"):
+        r.problems.append("SLACK_APP_TOKEN must be an app-level token starting with xapp-.")
+    approver_group = r.raw("APPROVER_USERGROUP_ID")
+    if approver_group and not _USERGROUP_ID.match(approver_group):
+        r.problems.append(
+            f"APPROVER_USERGROUP_ID must be a user group id like S0123ABC, got {approver_group!r}."
+        )
+    approvers = r.csv("APPROVER_USER_IDS")
+    bad_approvers = [a for a in approvers if not _USER_ID.match(a)]
+    if bad_approvers:
+        r.problems.append(
+            f"APPROVER_USER_IDS has ids that are not Slack user ids: {', '.join(bad_approvers)}."
+        )
+    slack_base = r.url("SLACK_API_BASE_URL") or DEFAULT_SLACK_API_BASE_URL
+    settings = Settings(
+        slack_bot_token=bot_token,
+        slack_signing_secret=r.required("SLACK_SIGNING_SECRET", "the Slack app's signing secret"),
+        slack_channel_id=channel,
+        slack_app_token=app_token,
+        slack_api_base_url=slack_base if slack_base.endswith("/") else slack_base + "/",
+        x_bearer_token=r.required("X_BEARER_TOKEN", "the X app's bearer token"),
+        x_api_key=r.required("X_API_KEY", "the X app's API key (consumer key)"),
+        x_api_secret=r.required("X_API_SECRET", "the X app's API key secret"),
+        x_access_token=r.required("X_ACCESS_TOKEN", "the brand account's access token"),
+        x_access_token_secret=r.required(
+            "X_ACCESS_TOKEN_SECRET", "the brand account's access token secret"
+        ),
+        x_api_base_url=(r.url("X_API_BASE_URL") or "").rstrip("/") or None,
+        x_search_query=r.raw("X_SEARCH_QUERY"),
+        database_url=r.raw("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        poll_interval_seconds=r.integer("POLL_INTERVAL_SECONDS", 30, 1, 86_400),
+        backfill_hours=r.integer("BACKFILL_HOURS", 24, 0, 24 * 7),
+        port=r.integer("PORT", 3000, 1, 65_535),
+        approver_user_ids=frozenset(approvers),
+        approver_usergroup_id=approver_group,
+        allow_self_approval=r.boolean("ALLOW_SELF_APPROVAL", False),
+        escalation_teams=_escalation_teams(r),
+        triage_languages=tuple(lang.lower() for lang in r.csv("TRIAGE_LANGUAGES")) or ("es", "en"),
+        vip_handles=frozenset(h.lstrip("@").lower() for h in r.csv("VIP_HANDLES")),
+        urgent_terms=tuple(r.csv("URGENT_TERMS")),
+        pii_allowlist=tuple(r.csv("PII_ALLOWLIST")),
+        pii_custom_patterns=_custom_patterns(r),
+        response_target_minutes=_response_targets(r),
+    )
+    try:
+        normalize_database_url(settings.database_url)
+    except DatabaseUrlError as exc:
+        r.problems.append(f"DATABASE_URL {exc}")
+    if r.problems:
+        raise ConfigError(r.problems)
+    return settings

@@ -1,0 +1,17 @@
+"""Typed exceptions for expected problems: their message goes to the person who clicked."""
+
+
+class UserFacingError(Exception):
+    """An expected problem (not allowed, already claimed, invalid input): shown as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(UserFacingError):
+    """The clicking user may not do this; checked on the server for every click."""
+
+
+class Conflict(UserFacingError):
+    """Someone else got there first (claimed, approved, closed)."""

@@ -1,0 +1,248 @@
+"""Fetched posts → stored posts → cases.
+
+Exactly one stored post per (network, external id): the unique constraint is the
+guarantee, the lookup before it only saves work. A post joins an open case of the
+same conversation (or a reply to one of its posts, or the same customer writing
+again within 24 hours); otherwise it starts a new case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.networks import Author, FetchedPost
+from storage.models import AuditEvent, BrandAccount, Case, CaseStatus, Customer, Post
+
+SAME_CUSTOMER_WINDOW = timedelta(hours=24)
+PRIORITY_ORDER = {"P1": 1, "P2": 2, "P3": 3}
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    """What the brand already knows about a customer, for triage."""
+
+    earlier_cases: int
+    last_outcome: str | None
+
+
+# (text, author, history) → JSON-safe triage dict with at least "priority" and
+# "response_target_minutes". Passed in so ingest stays independent of the model.
+TriageFn = Callable[[str, Author, CustomerHistory], dict[str, Any]]
+
+
+def upsert_brand(session: Session, network: str, me: Author) -> BrandAccount:
+    brand = session.scalar(
+        select(BrandAccount).where(
+            BrandAccount.network == network, BrandAccount.external_id == me.external_id
+        )
+    )
+    if brand is None:
+        brand = BrandAccount(network=network, external_id=me.external_id, handle=me.handle)
+        session.add(brand)
+    brand.handle, brand.name = me.handle, me.name
+    session.flush()
+    return brand
+
+
+def ingest_posts(
+    session: Session,
+    brand: BrandAccount,
+    fetched: list[FetchedPost],
+    triage: TriageFn | None = None,
+) -> list[Post]:
+    """Store the posts not seen before, oldest first, each in its case. Returns the new ones."""
+    stored: list[Post] = []
+    for item in sorted(fetched, key=lambda p: (p.created_at, int(p.external_id))):
+        post = _store_one(session, brand, item, triage)
+        if post is not None:
+            stored.append(post)
+    return stored
+
+
+def _store_one(
+    session: Session, brand: BrandAccount, item: FetchedPost, triage: TriageFn | None
+) -> Post | None:
+    if _post_exists(session, item.network, item.external_id):
+        return None
+    # A savepoint, so that a concurrent insert of the same post (another process,
+    # an overlapping page) only skips this post instead of failing the whole batch.
+    try:
+        with session.begin_nested():
+            customer = _upsert_customer(session, item)
+            history = customer_history(session, customer)
+            result = triage(item.text, item.author, history) if triage else None
+            case, reopened = _case_for(session, brand, customer, item)
+            post = Post(
+                network=item.network,
+                external_id=item.external_id,
+                case=case,
+                customer=customer,
+                text=item.text,
+                url=item.url,
+                lang=item.lang,
+                conversation_id=item.conversation_id,
+                in_reply_to_id=item.in_reply_to_id,
+                source=item.source,
+                publicly_replyable=item.publicly_replyable,
+                created_at=item.created_at,
+                triage=result,
+                priority=(result or {}).get("priority", "P3"),
+                reopens_case=reopened,
+            )
+            session.add(post)
+            _update_case_for_new_post(case, post, result)
+            session.flush()
+    except IntegrityError:
+        return None
+    return post
+
+
+def _post_exists(session: Session, network: str, external_id: str) -> bool:
+    return (
+        session.scalar(
+            select(Post.id).where(Post.network == network, Post.external_id == external_id)
+        )
+        is not None
+    )
+
+
+def _upsert_customer(session: Session, item: FetchedPost) -> Customer:
+    author = item.author
+    customer = session.scalar(
+        select(Customer).where(
+            Customer.network == item.network, Customer.external_id == author.external_id
+        )
+    )
+    if customer is None:
+        customer = Customer(network=item.network, external_id=author.external_id)
+        session.add(customer)
+    # Handles, names and follower counts change; keep the latest we saw.
+    customer.handle = author.handle
+    customer.name = author.name
+    customer.followers = author.followers
+    customer.verified = author.verified
+    customer.verified_type = author.verified_type
+    session.flush()
+    return customer
+
+
+def customer_history(session: Session, customer: Customer) -> CustomerHistory:
+    count = session.scalar(select(func.count(Case.id)).where(Case.customer_id == customer.id)) or 0
+    last = session.scalar(
+        select(Case)
+        .where(Case.customer_id == customer.id)
+        .order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(1)
+    )
+    outcome = None
+    if last is not None:
+        outcome = f"closed: {last.close_reason}" if last.close_reason else last.status
+    return CustomerHistory(earlier_cases=count, last_outcome=outcome)
+
+
+def _case_for(
+    session: Session, brand: BrandAccount, customer: Customer, item: FetchedPost
+) -> tuple[Case, bool]:
+    """The case this post belongs to, and whether joining it reopens a closed case."""
+    case = _conversation_case(session, item)
+    if case is None:
+        case = session.scalar(
+            select(Case)
+            .where(
+                Case.customer_id == customer.id,
+                Case.status.in_(CaseStatus.OPEN),
+                Case.last_customer_post_at >= item.created_at - SAME_CUSTOMER_WINDOW,
+            )
+            .order_by(Case.last_customer_post_at.desc())
+            .limit(1)
+        )
+    if case is not None:
+        reopened = not case.is_open
+        if reopened:
+            _reopen(session, case, item)
+        return case, reopened
+    case = Case(
+        brand_id=brand.id,
+        customer=customer,
+        network=item.network,
+        conversation_id=item.conversation_id or item.external_id,
+        status=CaseStatus.NEW,
+        created_at=item.created_at,
+        last_customer_post_at=item.created_at,
+    )
+    session.add(case)
+    session.flush()
+    session.add(AuditEvent(case_id=case.id, actor="carethread", action="open", details={}))
+    return case, False
+
+
+def _conversation_case(session: Session, item: FetchedPost) -> Case | None:
+    """The latest case of the same X conversation, or holding the post this one replies to.
+
+    Closed cases count too: a customer writing again in the same conversation
+    reopens it in the same Slack thread.
+    """
+    if item.conversation_id:
+        case = session.scalar(
+            select(Case)
+            .where(Case.network == item.network, Case.conversation_id == item.conversation_id)
+            .order_by(Case.created_at.desc(), Case.id.desc())
+            .limit(1)
+        )
+        if case is not None:
+            return case
+        case = session.scalar(
+            select(Case)
+            .join(Post, Post.case_id == Case.id)
+            .where(Post.network == item.network, Post.conversation_id == item.conversation_id)
+            .order_by(Case.created_at.desc())
+            .limit(1)
+        )
+        if case is not None:
+            return case
+    if item.in_reply_to_id:
+        return session.scalar(
+            select(Case)
+            .join(Post, Post.case_id == Case.id)
+            .where(Post.network == item.network, Post.external_id == item.in_reply_to_id)
+            .limit(1)
+        )
+    return None
+
+
+def _reopen(session: Session, case: Case, item: FetchedPost) -> None:
+    previous = {"close_reason": case.close_reason, "owner": case.owner_slack_id}
+    case.status = CaseStatus.CLAIMED if case.owner_slack_id else CaseStatus.NEW
+    case.closed_at = None
+    case.close_reason = None
+    # The new message needs an answer again: the deadline starts from it.
+    case.first_response_at = None
+    session.add(
+        AuditEvent(
+            case_id=case.id,
+            actor="carethread",
+            action="reopen",
+            details={**previous, "post": item.external_id},
+        )
+    )
+
+
+def _update_case_for_new_post(case: Case, post: Post, triage: dict[str, Any] | None) -> None:
+    case.last_customer_post_at = max(case.last_customer_post_at or post.created_at, post.created_at)
+    if (
+        PRIORITY_ORDER[post.priority] < PRIORITY_ORDER.get(case.priority, 3)
+        or case.respond_by is None
+    ):
+        case.priority = min(case.priority or "P3", post.priority, key=PRIORITY_ORDER.__getitem__)
+    minutes = (triage or {}).get("response_target_minutes")
+    if minutes and case.first_response_at is None:
+        deadline = post.created_at + timedelta(minutes=int(minutes))
+        # The earliest unanswered message sets the deadline.
+        case.respond_by = min(case.respond_by, deadline) if case.respond_by else deadline

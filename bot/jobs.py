@@ -1,0 +1,74 @@
+"""Scheduler jobs, registered explicitly by `bot.app` (never as an import side effect)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.ingest import TriageFn
+from bot.networks import Network
+from bot.polling import PollOutcome, ProgressFactory, poll_network
+from bot.slack.publish import PublishOutcome, SlackPublisher
+
+log = logging.getLogger(__name__)
+
+POLL_JOB_ID = "carethread.poll"
+
+
+@dataclass
+class Cycle:
+    """Everything one poll cycle needs, built once by the wiring."""
+
+    factory: sessionmaker[Session]
+    network: Network
+    publisher: SlackPublisher
+    search_query: str | None
+    backfill: timedelta
+    triage: TriageFn | None = None
+    progress_factory: ProgressFactory | None = None
+    stop: threading.Event = field(default_factory=threading.Event)
+    last_run_at: datetime | None = None
+    on_done: Callable[[list[PollOutcome], PublishOutcome], None] | None = None
+
+    def run(self) -> tuple[list[PollOutcome], PublishOutcome]:
+        """Fetch new posts, then publish whatever is pending (including earlier failures)."""
+        polled: list[PollOutcome] = []
+        if not self.stop.is_set():
+            polled = poll_network(
+                self.factory,
+                self.network,
+                search_query=self.search_query,
+                backfill=self.backfill,
+                triage=self.triage,
+                progress_factory=self.progress_factory,
+            )
+        published = self.publisher.publish_pending(self.factory, self.stop)
+        self.last_run_at = datetime.now(UTC)
+        if self.on_done:
+            self.on_done(polled, published)
+        return polled, published
+
+
+def start_scheduler(cycle: Cycle, interval_seconds: int) -> BackgroundScheduler:
+    """One scheduler, one poll job: at most one run at a time, missed runs coalesced."""
+    scheduler = BackgroundScheduler(timezone=UTC)
+    scheduler.add_job(
+        cycle.run,
+        "interval",
+        seconds=interval_seconds,
+        id=POLL_JOB_ID,
+        name="Poll X and publish to Slack",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=interval_seconds,
+        next_run_time=datetime.now(UTC),
+        replace_existing=True,
+    )
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,282 @@
+"""X (Twitter) through the real tweepy client: mentions, keyword search, replies and DMs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import requests
+import tweepy
+
+from bot.networks import (
+    Author,
+    FetchedPost,
+    NetworkError,
+    NetworkUnavailable,
+    Page,
+    ProgressCallback,
+    RateLimited,
+    SentReply,
+)
+from bot.networks.x_transport import XTransport, install_transport
+
+TWEET_FIELDS = [
+    "author_id",
+    "conversation_id",
+    "created_at",
+    "in_reply_to_user_id",
+    "lang",
+    "note_tweet",
+    "public_metrics",
+    "referenced_tweets",
+]
+USER_FIELDS = ["name", "username", "public_metrics", "verified", "verified_type"]
+PAGE_SIZE = 100
+# When X gives no reset time with a 429, wait a whole rate-limit window.
+DEFAULT_RATE_LIMIT_WINDOW = timedelta(minutes=15)
+
+
+def post_url(handle: str, post_id: str) -> str:
+    return f"https://x.com/{handle}/status/{post_id}"
+
+
+class XNetwork:
+    """The `Network` interface for X, over a `tweepy.Client` with our transport mounted."""
+
+    name = "x"
+
+    def __init__(self, client: tweepy.Client, transport: XTransport):
+        self.client = client
+        self.transport = transport
+        self._brand: Author | None = None
+
+    # -- identity ------------------------------------------------------------
+    def whoami(self) -> Author:
+        """The brand account behind the access token (GET /2/users/me), cached."""
+        if self._brand is None:
+            response = self._call(self.client.get_me, user_auth=True, user_fields=USER_FIELDS)
+            self._brand = _author(response.data)
+        return self._brand
+
+    # -- reading -------------------------------------------------------------
+    def fetch_mentions(
+        self,
+        since_id: str | None,
+        start_time: datetime | None,
+        progress: ProgressCallback | None = None,
+    ) -> Page:
+        brand = self.whoami()
+        return self._fetch_all(
+            self.client.get_users_mentions,
+            "/mentions",
+            {"id": brand.external_id},
+            since_id,
+            start_time,
+            source="mention",
+            progress=progress,
+        )
+
+    def fetch_search(
+        self,
+        query: str,
+        since_id: str | None,
+        start_time: datetime | None,
+        progress: ProgressCallback | None = None,
+    ) -> Page:
+        brand = self.whoami()
+        page = self._fetch_all(
+            self.client.search_recent_tweets,
+            "/tweets/search/recent",
+            {"query": query},
+            since_id,
+            # X's recent search only reaches seven days back.
+            max(start_time, datetime.now(UTC) - timedelta(days=7) + timedelta(minutes=1))
+            if start_time
+            else None,
+            source="search",
+            progress=progress,
+        )
+        # The brand's own posts and posts that mention the brand come through mentions.
+        handle = "@" + brand.handle.lower()
+        kept = [
+            p
+            for p in page.posts
+            if p.author.external_id != brand.external_id and handle not in p.text.lower()
+        ]
+        return Page(kept, page.newest_id, page.pause_until)
+
+    def _fetch_all(
+        self,
+        method: Any,
+        path_fragment: str,
+        params: dict[str, Any],
+        since_id: str | None,
+        start_time: datetime | None,
+        *,
+        source: str,
+        progress: ProgressCallback | None,
+    ) -> Page:
+        """Follow pagination until every post newer than the checkpoint is fetched.
+
+        All or nothing: an error on a later page raises, so the checkpoint does
+        not move past posts we never saw.
+        """
+        posts: list[FetchedPost] = []
+        token: str | None = None
+        while True:
+            response = self._call(
+                method,
+                **params,
+                since_id=since_id,
+                start_time=start_time if since_id is None else None,
+                max_results=PAGE_SIZE,
+                pagination_token=token,
+                expansions=["author_id"],
+                tweet_fields=TWEET_FIELDS,
+                user_fields=USER_FIELDS,
+                user_auth=False,
+            )
+            users = {u.id: u for u in (response.includes or {}).get("users", [])}
+            batch = [_post(t, users, source) for t in response.data or []]
+            posts.extend(batch)
+            if progress and batch:
+                progress(len(batch))
+            token = (response.meta or {}).get("next_token")
+            if not token:
+                break
+        posts.sort(key=lambda p: int(p.external_id))
+        newest = posts[-1].external_id if posts else None
+        return Page(posts, newest, self._exhausted_until("GET", path_fragment))
+
+    def _exhausted_until(self, method: str, path_fragment: str) -> datetime | None:
+        reading = self.transport.rate_limit_for(method, path_fragment)
+        if reading and reading.remaining <= 0 and reading.reset_at > datetime.now(UTC):
+            return reading.reset_at
+        return None
+
+    # -- writing -------------------------------------------------------------
+    def reply_publicly(self, in_reply_to_id: str, text: str) -> SentReply:
+        brand = self.whoami()
+        response = self._call(
+            self.client.create_tweet, text=text, in_reply_to_tweet_id=in_reply_to_id, user_auth=True
+        )
+        post_id = str(response.data["id"])
+        return SentReply(post_id, post_url(brand.handle, post_id))
+
+    def send_private(self, recipient_id: str, text: str) -> SentReply:
+        response = self._call(
+            self.client.create_direct_message,
+            participant_id=recipient_id,
+            text=text,
+            user_auth=True,
+        )
+        data = response.data or {}
+        conversation = str(data.get("dm_conversation_id", ""))
+        return SentReply(str(data.get("dm_event_id", "")), f"https://x.com/messages/{conversation}")
+
+    # -- errors --------------------------------------------------------------
+    def _call(self, method: Any, **kwargs: Any) -> Any:
+        """Call tweepy, turning its exceptions into our plain-words network errors."""
+        try:
+            return method(**kwargs)
+        except tweepy.TooManyRequests as exc:
+            reset = exc.response.headers.get("x-rate-limit-reset")
+            until = (
+                datetime.fromtimestamp(int(reset), UTC)
+                if reset and reset.isdigit()
+                else datetime.now(UTC) + DEFAULT_RATE_LIMIT_WINDOW
+            )
+            raise RateLimited(
+                until, f"X rate limit reached; paused until {until:%H:%M} UTC"
+            ) from exc
+        except tweepy.TwitterServerError as exc:
+            raise NetworkUnavailable(
+                f"X is having trouble (HTTP {exc.response.status_code}); will try again"
+            ) from exc
+        except requests.RequestException as exc:
+            raise NetworkUnavailable(
+                f"could not reach X ({type(exc).__name__}); will try again"
+            ) from exc
+        except tweepy.Unauthorized as exc:
+            raise NetworkError(
+                "X rejected our credentials (401): check X_BEARER_TOKEN, X_API_KEY, X_API_SECRET, "
+                "X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET",
+                retryable=False,
+            ) from exc
+        except tweepy.HTTPException as exc:
+            raise NetworkError(explain_x_refusal(exc), retryable=False) from exc
+
+
+def explain_x_refusal(exc: tweepy.HTTPException) -> str:
+    """X's refusal in plain words for a support agent."""
+    status = exc.response.status_code
+    detail = " ".join(m for m in exc.api_messages if m) or exc.response.reason or ""
+    lowered = detail.lower()
+    if "duplicate" in lowered:
+        return "X refused it as duplicate content: the brand already posted this exact text"
+    if "not allowed to send" in lowered or "cannot send" in lowered or "direct message" in lowered:
+        return "the customer does not accept private messages from the brand"
+    if "mention" in lowered or "quote" in lowered or ("reply" in lowered and status == 403):
+        return "X does not allow a public reply: the author did not mention or quote the brand"
+    return f"X refused the request (HTTP {status}): {detail}".rstrip(": ")
+
+
+def connect_x(
+    *,
+    bearer_token: str,
+    api_key: str,
+    api_secret: str,
+    access_token: str,
+    access_token_secret: str,
+    base_url: str | None = None,
+) -> XNetwork:
+    """A ready `XNetwork`; `base_url` sends every request to a stand-in instead of X."""
+    client = tweepy.Client(
+        bearer_token=bearer_token,
+        consumer_key=api_key,
+        consumer_secret=api_secret,
+        access_token=access_token,
+        access_token_secret=access_token_secret,
+        wait_on_rate_limit=False,  # never sleep inside a scheduler job
+    )
+    return XNetwork(client, install_transport(client.session, base_url))
+
+
+def _author(user: Any) -> Author:
+    metrics = user.public_metrics or {}
+    return Author(
+        external_id=str(user.id),
+        handle=user.username,
+        name=user.name or user.username,
+        followers=int(metrics.get("followers_count", 0)),
+        verified=bool(user.verified),
+        verified_type=user.verified_type,
+    )
+
+
+def _post(tweet: Any, users: dict[Any, Any], source: str) -> FetchedPost:
+    user = users.get(tweet.author_id)
+    author = (
+        _author(user)
+        if user
+        else Author(external_id=str(tweet.author_id), handle=str(tweet.author_id), name="")
+    )
+    # Long-form posts: `text` is cut at 280 characters, the full text is in note_tweet.
+    note = (tweet.data or {}).get("note_tweet") or {}
+    replied_to = next(
+        (str(ref.id) for ref in tweet.referenced_tweets or [] if ref.type == "replied_to"), None
+    )
+    created = tweet.created_at or datetime.now(UTC)
+    return FetchedPost(
+        network="x",
+        external_id=str(tweet.id),
+        author=author,
+        text=note.get("text") or tweet.text,
+        created_at=created if created.tzinfo else created.replace(tzinfo=UTC),
+        url=post_url(author.handle, str(tweet.id)),
+        lang=tweet.lang,
+        conversation_id=str(tweet.conversation_id) if tweet.conversation_id else None,
+        in_reply_to_id=replied_to,
+        source=source,
+        publicly_replyable=source == "mention",
+    )

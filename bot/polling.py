@@ -1,0 +1,152 @@
+"""Poll one stream of one network: fetch since the checkpoint, store, then move the checkpoint.
+
+The checkpoint moves in the same transaction that stores the posts, so a crash or
+an error never skips a post. A rate limit pauses the stream until X's reset time;
+nothing here sleeps.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.ingest import TriageFn, ingest_posts, upsert_brand
+from bot.networks import Network, NetworkError, Page, ProgressCallback, RateLimited
+from storage.db import session_scope
+from storage.models import BrandAccount, PollCheckpoint, utcnow
+
+log = logging.getLogger(__name__)
+
+# Fetches one stream: (since_id, start_time, progress) → Page.
+Fetch = Callable[[str | None, datetime | None, ProgressCallback | None], Page]
+# Opens a progress display for a first-start backfill of the named stream.
+ProgressFactory = Callable[[str], AbstractContextManager[ProgressCallback]]
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    stream: str
+    stored: int = 0
+    skipped_until: datetime | None = None
+    error: str | None = None
+
+
+def streams(network: Network, search_query: str | None) -> dict[str, Fetch]:
+    """The streams to poll: the mentions timeline, and keyword search when configured."""
+    result: dict[str, Fetch] = {"mentions": network.fetch_mentions}
+    if search_query:
+        result[f"search:{search_query}"] = lambda since, start, progress: network.fetch_search(
+            search_query, since, start, progress
+        )
+    return result
+
+
+def poll_network(
+    factory: sessionmaker[Session],
+    network: Network,
+    *,
+    search_query: str | None,
+    backfill: timedelta,
+    triage: TriageFn | None = None,
+    progress_factory: ProgressFactory | None = None,
+) -> list[PollOutcome]:
+    """Poll every stream of `network` once."""
+    try:
+        me = network.whoami()
+    except NetworkError as exc:
+        log.warning("Cannot poll %s yet: %s", network.name, exc.reason)
+        return [PollOutcome(stream="whoami", error=exc.reason)]
+    with session_scope(factory) as session:
+        brand_id = upsert_brand(session, network.name, me).id
+    return [
+        poll_stream(
+            factory,
+            network.name,
+            name,
+            fetch,
+            brand_id,
+            backfill=backfill,
+            triage=triage,
+            progress_factory=progress_factory,
+        )
+        for name, fetch in streams(network, search_query).items()
+    ]
+
+
+def poll_stream(
+    factory: sessionmaker[Session],
+    network_name: str,
+    stream: str,
+    fetch: Fetch,
+    brand_id: int,
+    *,
+    backfill: timedelta,
+    triage: TriageFn | None = None,
+    progress_factory: ProgressFactory | None = None,
+) -> PollOutcome:
+    now = utcnow()
+    with session_scope(factory) as session:
+        checkpoint = _checkpoint(session, network_name, stream)
+        if checkpoint.paused_until and checkpoint.paused_until > now:
+            return PollOutcome(stream, skipped_until=checkpoint.paused_until)
+        since_id = checkpoint.since_id
+    # First start: only the last `backfill` of history, with a progress bar.
+    start_time = None if since_id else now - backfill
+    display = progress_factory(stream) if progress_factory and since_id is None else nullcontext()
+    try:
+        with display as progress:
+            page = fetch(since_id, start_time, progress)
+    except RateLimited as exc:
+        _record_failure(factory, network_name, stream, exc.reason, paused_until=exc.until)
+        log.warning("%s %s: %s", network_name, stream, exc.reason)
+        return PollOutcome(stream, skipped_until=exc.until, error=exc.reason)
+    except NetworkError as exc:
+        _record_failure(factory, network_name, stream, exc.reason)
+        log.warning("%s %s: %s", network_name, stream, exc.reason)
+        return PollOutcome(stream, error=exc.reason)
+    with session_scope(factory) as session:
+        brand = session.get_one(BrandAccount, brand_id)
+        stored = ingest_posts(session, brand, page.posts, triage)
+        checkpoint = _checkpoint(session, network_name, stream)
+        if page.newest_id and (
+            checkpoint.since_id is None or int(page.newest_id) > int(checkpoint.since_id)
+        ):
+            checkpoint.since_id = page.newest_id
+        checkpoint.last_success_at = now
+        checkpoint.last_error = None
+        checkpoint.paused_until = page.pause_until
+    if stored:
+        log.info("%s %s: %d new post(s)", network_name, stream, len(stored))
+    return PollOutcome(stream, stored=len(stored), skipped_until=page.pause_until)
+
+
+def _checkpoint(session: Session, network: str, stream: str) -> PollCheckpoint:
+    checkpoint = session.scalar(
+        select(PollCheckpoint).where(
+            PollCheckpoint.network == network, PollCheckpoint.stream == stream
+        )
+    )
+    if checkpoint is None:
+        checkpoint = PollCheckpoint(network=network, stream=stream)
+        session.add(checkpoint)
+        session.flush()
+    return checkpoint
+
+
+def _record_failure(
+    factory: sessionmaker[Session],
+    network: str,
+    stream: str,
+    reason: str,
+    paused_until: datetime | None = None,
+) -> None:
+    with session_scope(factory) as session:
+        checkpoint = _checkpoint(session, network, stream)
+        checkpoint.last_error = reason[:500]
+        checkpoint.paused_until = paused_until

@@ -1,0 +1,1 @@
+"""Slack: pure Block Kit builders, ids shared with the listeners, and message publishing."""

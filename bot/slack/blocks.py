@@ -1,0 +1,242 @@
+"""Pure Block Kit builders for case cards and thread messages.
+
+Built with `slack_sdk.models.blocks`, whose `to_dict()` checks Slack's limits before
+anything is sent. Every string from a social network passes through `text.escape`
+(or `cut_escaped`) here, and nowhere else needs to remember it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.slack.ids import Action
+from bot.slack.text import (
+    NOTIFICATION_TEXT_LIMIT,
+    SECTION_TEXT_LIMIT,
+    compact_number,
+    cut_escaped,
+    escape,
+    link,
+    one_line,
+    slack_date,
+)
+
+# Room left in a section for the "see full post" link after the cut text.
+_POST_TEXT_LIMIT = SECTION_TEXT_LIMIT - 200
+VERIFIED_MARKS = {"blue": "☑️", "business": "🏅", "government": "🏛️"}
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    handle: str
+    name: str
+    followers: int
+    verified: bool
+    verified_type: str | None = None
+
+
+@dataclass(frozen=True)
+class PostView:
+    """A customer post as the card shows it; `text` is already masked if it holds personal data."""
+
+    external_id: str
+    text: str
+    url: str
+    created_at: datetime
+    source: str = "mention"
+    publicly_replyable: bool = True
+    triage: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class CaseView:
+    id: int
+    status: str
+    customer: CustomerView
+    priority: str = "P3"
+    owner: str | None = None
+    escalated_to: str | None = None
+    respond_by: datetime | None = None
+    first_response_at: datetime | None = None
+    created_at: datetime | None = None
+    close_reason: str | None = None
+
+
+def build_case_card(case: CaseView, post: PostView) -> tuple[str, list[Block]]:
+    """The root message of a case thread: who, what, triage, status and the buttons."""
+    blocks: list[Block] = [
+        SectionBlock(block_id="customer", text=MarkdownTextObject(text=_who(case.customer))),
+        SectionBlock(block_id="post", text=MarkdownTextObject(text=_post_text(post))),
+        ContextBlock(block_id="meta", elements=[MarkdownTextObject(text=_post_meta(post))]),
+    ]
+    triage_line = _triage_line(case, post)
+    if triage_line:
+        blocks.append(
+            ContextBlock(block_id="triage", elements=[MarkdownTextObject(text=triage_line)])
+        )
+    blocks.append(SectionBlock(block_id="status", text=MarkdownTextObject(text=status_line(case))))
+    blocks.append(_case_buttons(case))
+    return notification_text(case.customer, post.text), blocks
+
+
+def build_follow_up(
+    case: CaseView, post: PostView, ping_owner: str | None = None
+) -> tuple[str, list[Block]]:
+    """A later post of the same conversation, as a reply in the case's thread."""
+    blocks: list[Block] = []
+    if ping_owner:
+        blocks.append(
+            SectionBlock(
+                block_id="reopened",
+                text=MarkdownTextObject(
+                    text=f"🔁 <@{escape(ping_owner)}> the customer wrote again: case reopened."
+                ),
+            )
+        )
+    blocks += [
+        SectionBlock(
+            block_id="post",
+            text=MarkdownTextObject(text=f"*@{escape(case.customer.handle)}:* {_post_text(post)}"),
+        ),
+        ContextBlock(block_id="meta", elements=[MarkdownTextObject(text=_post_meta(post))]),
+    ]
+    triage_line = _triage_line(None, post)
+    if triage_line:
+        blocks.append(
+            ContextBlock(block_id="triage", elements=[MarkdownTextObject(text=triage_line)])
+        )
+    return notification_text(case.customer, post.text), blocks
+
+
+def build_minimal_card(case: CaseView, post: PostView) -> tuple[str, list[Block]]:
+    """A plain fallback when Slack refuses the full card: the case must still appear."""
+    body = cut_escaped(one_line(post.text), 1500)
+    text = f"{_who(case.customer)}\n{body}\n{link(post.url, 'Open on X')}"
+    return notification_text(case.customer, post.text), [
+        SectionBlock(block_id="post", text=MarkdownTextObject(text=text)),
+        _case_buttons(case),
+    ]
+
+
+def notification_text(customer: CustomerView, text: str) -> str:
+    """The message's `text`: what phones show in a notification (mrkdwn, so escaped)."""
+    return cut_escaped(f"@{customer.handle}: {one_line(text)}", NOTIFICATION_TEXT_LIMIT)
+
+
+def status_line(case: CaseView) -> str:
+    owner = f" by <@{escape(case.owner)}>" if case.owner else ""
+    if case.status == "new":
+        line = "🆕 *New* · unclaimed"
+    elif case.status == "claimed":
+        line = f"🙋 *Claimed*{owner}"
+    elif case.status == "escalated":
+        line = f"🚨 *Escalated to {escape(case.escalated_to or 'a specialist')}*{owner}"
+    elif case.status == "replied":
+        line = f"✅ *Replied*{owner}"
+        if case.first_response_at and case.created_at:
+            line += f" · first response in {_duration(case.first_response_at - case.created_at)}"
+    elif case.status == "closed":
+        reason = f" · {escape(case.close_reason)}" if case.close_reason else ""
+        line = f"🔒 *Closed*{reason}"
+    else:
+        line = escape(case.status)
+    return line
+
+
+def _who(customer: CustomerView) -> str:
+    name = escape(one_line(customer.name)) or escape(customer.handle)
+    parts = [f"*{name}*", f"@{escape(customer.handle)}"]
+    if customer.verified or (customer.verified_type and customer.verified_type != "none"):
+        mark = VERIFIED_MARKS.get(customer.verified_type or "blue", "☑️")
+        parts.append(f"{mark} verified")
+    parts.append(f"{compact_number(customer.followers)} followers")
+    return " · ".join(parts)
+
+
+def _post_text(post: PostView) -> str:
+    more = f"… {link(post.url, 'see full post')}"
+    return cut_escaped(post.text, _POST_TEXT_LIMIT, more) or "_(no text)_"
+
+
+def _post_meta(post: PostView) -> str:
+    when = slack_date(
+        post.created_at.timestamp(),
+        "{date_short_pretty} at {time}",
+        post.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    parts = [link(post.url, "View on X"), when]
+    if post.source == "search":
+        parts.append("found by keyword search")
+    if not post.publicly_replyable:
+        parts.append("⚠️ X allows only a private reply")
+    return " · ".join(parts)
+
+
+def _triage_line(case: CaseView | None, post: PostView) -> str:
+    triage = post.triage or {}
+    if not triage:
+        return ""
+    parts = []
+    if triage.get("language"):
+        parts.append(escape(str(triage["language"])))
+    priority = triage.get("priority")
+    reasons = triage.get("reasons") or [triage.get("intent"), triage.get("sentiment")]
+    detail = " · ".join(escape(str(r)) for r in reasons if r)
+    if priority:
+        parts.append(f"*{escape(str(priority))}* {detail}".rstrip())
+    elif detail:
+        parts.append(detail)
+    if triage.get("pii"):
+        parts.append("🔒 personal data masked")
+    if case and case.respond_by and not case.first_response_at and case.status != "closed":
+        by = slack_date(
+            case.respond_by.timestamp(), "{time}", case.respond_by.strftime("%H:%M UTC")
+        )
+        parts.append(f"⏱ respond by {by}")
+    return " · ".join(parts)
+
+
+def _case_buttons(case: CaseView) -> ActionsBlock:
+    value = str(case.id)
+    buttons = [
+        ButtonElement(text="Claim", action_id=Action.CLAIM, value=value, style="primary"),
+        ButtonElement(text="Draft reply", action_id=Action.DRAFT, value=value),
+        ButtonElement(text="Escalate", action_id=Action.ESCALATE, value=value),
+        ButtonElement(
+            text="Close",
+            action_id=Action.CLOSE,
+            value=value,
+            confirm=ConfirmObject(
+                title="Close this case?",
+                text="It reopens if the customer writes again.",
+                confirm="Close",
+                deny="Keep open",
+            ),
+        ),
+    ]
+    return ActionsBlock(block_id="case_actions", elements=buttons)
+
+
+def _duration(delta: Any) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours < 48 else f"{hours // 24} days"
+
+
+def blocks_as_dicts(blocks: list[Block]) -> list[dict[str, Any]]:
+    """Serialise, which also runs slack_sdk's limit checks."""
+    return [block.to_dict() for block in blocks]

@@ -1,0 +1,304 @@
+"""Post stored posts to Slack: each case once as a root message, follow-ups in its thread.
+
+Never lost, never twice:
+- a post is pending until Slack returned a `ts` for it, so a failure is retried next tick;
+- before each call we record the attempt; if an earlier attempt's outcome is unknown
+  (timeout, crash after Slack accepted it) we look for our own message by its
+  metadata before posting again.
+Nothing sleeps here: a 429 pauses publishing until Slack's Retry-After.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.metadata import Metadata
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.ingest import PRIORITY_ORDER
+from bot.slack.blocks import (
+    CaseView,
+    CustomerView,
+    PostView,
+    blocks_as_dicts,
+    build_case_card,
+    build_follow_up,
+    build_minimal_card,
+)
+from bot.slack.ids import MessageKind
+from storage.db import session_scope
+from storage.models import Case, Post, utcnow
+
+log = logging.getLogger(__name__)
+
+# Errors that no retry of the same message will fix: a person must change the setup.
+SETUP_ERRORS = {
+    "channel_not_found": "the channel in SLACK_CHANNEL_ID does not exist or the bot cannot see it",
+    "not_in_channel": "the bot is not in the SLACK_CHANNEL_ID channel: invite it with /invite",
+    "is_archived": "the SLACK_CHANNEL_ID channel is archived",
+    "invalid_auth": "Slack rejected SLACK_BOT_TOKEN (invalid_auth)",
+    "not_authed": "no Slack token was sent (SLACK_BOT_TOKEN)",
+    "token_revoked": "SLACK_BOT_TOKEN was revoked: reinstall the Slack app",
+    "account_inactive": "the Slack app's bot user is deactivated",
+    "missing_scope": "the Slack app lacks a scope (chat:write): update it from the manifest",
+}
+# Slack refused this message's content: retry once with the plain fallback card.
+CONTENT_ERRORS = {"invalid_blocks", "msg_too_long", "invalid_blocks_format", "too_many_attachments"}
+# Look this far before a previous attempt for the message it may have posted.
+RECONCILE_MARGIN = timedelta(minutes=2)
+
+# Text for Slack from a stored post: masks personal data when triage found any.
+DisplayText = Callable[[Post], str]
+
+
+class _Result(Enum):
+    POSTED = "posted"
+    SKIP_CASE = "skip_case"  # this message failed; other cases may still go
+    STOP = "stop"  # Slack is unavailable or rate-limited: stop this round
+
+
+@dataclass
+class PublishOutcome:
+    posted: int = 0
+    pending: int = 0
+    error: str | None = None
+
+
+class SlackPublisher:
+    """Publishes pending posts to one channel; keeps the Slack rate-limit pause in memory."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        channel: str,
+        display_text: DisplayText = lambda post: post.text,
+    ):
+        self.client = client
+        self.channel = channel
+        self.display_text = display_text
+        self.paused_until: datetime | None = None
+        self.last_error: str | None = None
+
+    def publish_pending(
+        self, factory: sessionmaker[Session], stop: threading.Event | None = None
+    ) -> PublishOutcome:
+        """Post every pending post: cases highest priority first, each case's posts in order."""
+        outcome = PublishOutcome()
+        if self.paused_until and self.paused_until > utcnow():
+            outcome.error = f"Slack rate limit: paused until {self.paused_until:%H:%M:%S} UTC"
+            outcome.pending = len(_pending_by_case(factory))
+            return outcome
+        groups = _pending_by_case(factory)
+        for index, post_ids in enumerate(groups):
+            for post_id in post_ids:
+                if stop is not None and stop.is_set():
+                    outcome.pending = sum(len(g) for g in groups[index:])
+                    return outcome
+                result = self._publish_one(factory, post_id)
+                if result is _Result.POSTED:
+                    outcome.posted += 1
+                    continue
+                if result is _Result.STOP:
+                    outcome.error = self.last_error
+                    outcome.pending = sum(len(g) for g in groups[index:])
+                    return outcome
+                break  # a later post of this case must wait for the earlier one
+        outcome.pending = len(_pending_by_case(factory))
+        return outcome
+
+    def _publish_one(self, factory: sessionmaker[Session], post_id: int) -> _Result:
+        with session_scope(factory) as session:
+            post = session.get_one(Post, post_id)
+            if post.slack_ts:
+                return _Result.POSTED
+            case = post.case
+            thread_ts = case.slack_ts
+            previous_attempt = post.slack_attempted_at
+            text, blocks = self._message(post, case)
+            fallback = build_minimal_card(case_view(case), self._post_view(post))
+            post.slack_attempted_at = utcnow()
+            post.slack_attempts += 1
+        if previous_attempt is not None:
+            found = self._find_posted(post_id, thread_ts, previous_attempt - RECONCILE_MARGIN)
+            if found:
+                log.info("Post %s was already in Slack (ts %s); not posting again", post_id, found)
+                self._record_success(factory, post_id, found)
+                return _Result.POSTED
+        try:
+            ts = self._post(post_id, case_id=case.id, text=text, blocks=blocks, thread_ts=thread_ts)
+        except SlackApiError as exc:
+            error = exc.response.get("error", "")
+            if error in CONTENT_ERRORS and thread_ts is None:
+                log.warning(
+                    "Slack refused the card for post %s (%s); posting the plain one", post_id, error
+                )
+                try:
+                    ts = self._post(
+                        post_id,
+                        case_id=case.id,
+                        text=fallback[0],
+                        blocks=fallback[1],
+                        thread_ts=None,
+                    )
+                except SlackApiError as again:
+                    return self._failed(factory, post_id, again)
+            else:
+                return self._failed(factory, post_id, exc)
+        except (SlackClientError, OSError) as exc:
+            # A timeout may still have posted: the next attempt reconciles first.
+            self.last_error = f"could not reach Slack ({type(exc).__name__}); will try again"
+            self._record_error(factory, post_id, self.last_error)
+            log.warning("Post %s: %s", post_id, self.last_error)
+            return _Result.STOP
+        self._record_success(factory, post_id, ts)
+        return _Result.POSTED
+
+    def _message(self, post: Post, case: Case) -> tuple[str, list[Block]]:
+        view, post_view = case_view(case), self._post_view(post)
+        if case.slack_ts is None:
+            return build_case_card(view, post_view)
+        return build_follow_up(view, post_view, case.owner_slack_id if post.reopens_case else None)
+
+    def _post_view(self, post: Post) -> PostView:
+        return post_view(post, self.display_text(post))
+
+    def _post(
+        self, post_id: int, *, case_id: int, text: str, blocks: list[Block], thread_ts: str | None
+    ) -> str:
+        response = self.client.chat_postMessage(
+            channel=self.channel,
+            text=text,
+            blocks=blocks_as_dicts(blocks),
+            thread_ts=thread_ts,
+            unfurl_links=False,
+            unfurl_media=False,
+            metadata=Metadata(
+                event_type=MessageKind.POST, event_payload={"post_id": post_id, "case_id": case_id}
+            ),
+        )
+        return str(response["ts"])
+
+    def _find_posted(self, post_id: int, thread_ts: str | None, since: datetime) -> str | None:
+        """Our earlier message for this post, found by its metadata, if Slack has it."""
+        try:
+            if thread_ts:
+                response = self.client.conversations_replies(
+                    channel=self.channel,
+                    ts=thread_ts,
+                    include_all_metadata=True,
+                    limit=200,
+                    oldest=f"{since.timestamp():.6f}",
+                )
+            else:
+                response = self.client.conversations_history(
+                    channel=self.channel,
+                    include_all_metadata=True,
+                    limit=200,
+                    oldest=f"{since.timestamp():.6f}",
+                )
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            log.warning("Could not check Slack for post %s (%s); posting it", post_id, exc)
+            return None
+        for message in response.get("messages", []):
+            metadata: dict[str, Any] = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == MessageKind.POST and payload.get("post_id") == post_id:
+                return str(message["ts"])
+        return None
+
+    def _failed(self, factory: sessionmaker[Session], post_id: int, exc: SlackApiError) -> _Result:
+        status = exc.response.status_code
+        error = exc.response.get("error", "") or f"HTTP {status}"
+        if status == 429:
+            retry_after = int(exc.response.headers.get("Retry-After", "30") or 30)
+            self.paused_until = utcnow() + timedelta(seconds=retry_after)
+            self.last_error = f"Slack rate limit: paused for {retry_after}s"
+            self._record_error(factory, post_id, self.last_error)
+            log.warning(self.last_error)
+            return _Result.STOP
+        if error in SETUP_ERRORS or status >= 500:
+            self.last_error = SETUP_ERRORS.get(
+                error, f"Slack is having trouble ({error}); will try again"
+            )
+            self._record_error(factory, post_id, self.last_error)
+            log.error("Cannot post to Slack: %s", self.last_error)
+            return _Result.STOP
+        self.last_error = f"Slack refused post {post_id}: {error}"
+        self._record_error(factory, post_id, self.last_error)
+        log.error(self.last_error)
+        return _Result.SKIP_CASE
+
+    def _record_success(self, factory: sessionmaker[Session], post_id: int, ts: str) -> None:
+        with session_scope(factory) as session:
+            post = session.get_one(Post, post_id)
+            post.slack_ts = ts
+            post.slack_error = None
+            case = post.case
+            if case.slack_ts is None:
+                case.slack_channel, case.slack_ts = self.channel, ts
+
+    @staticmethod
+    def _record_error(factory: sessionmaker[Session], post_id: int, error: str) -> None:
+        with session_scope(factory) as session:
+            session.get_one(Post, post_id).slack_error = error[:300]
+
+
+def _pending_by_case(factory: sessionmaker[Session]) -> list[list[int]]:
+    """Pending post ids grouped by case: cases by priority then age, posts oldest first."""
+    with session_scope(factory) as session:
+        rows = session.execute(
+            select(Post.id, Post.case_id, Case.priority, Post.created_at)
+            .join(Case, Case.id == Post.case_id)
+            .where(Post.slack_ts.is_(None))
+            .order_by(Post.created_at, Post.id)
+        ).all()
+    groups: dict[int, list[int]] = {}
+    first_seen: dict[int, tuple[int, datetime]] = {}
+    for post_id, case_id, priority, created_at in rows:
+        groups.setdefault(case_id, []).append(post_id)
+        first_seen.setdefault(case_id, (PRIORITY_ORDER.get(priority, 3), created_at))
+    return [groups[c] for c in sorted(groups, key=lambda c: (*first_seen[c], c))]
+
+
+def case_view(case: Case) -> CaseView:
+    customer = case.customer
+    return CaseView(
+        id=case.id,
+        status=case.status,
+        customer=CustomerView(
+            handle=customer.handle,
+            name=customer.name,
+            followers=customer.followers,
+            verified=customer.verified,
+            verified_type=customer.verified_type,
+        ),
+        priority=case.priority,
+        owner=case.owner_slack_id,
+        escalated_to=case.escalated_to,
+        respond_by=case.respond_by,
+        first_response_at=case.first_response_at,
+        created_at=case.created_at,
+        close_reason=case.close_reason,
+    )
+
+
+def post_view(post: Post, text: str) -> PostView:
+    return PostView(
+        external_id=post.external_id,
+        text=text,
+        url=post.url,
+        created_at=post.created_at,
+        source=post.source,
+        publicly_replyable=post.publicly_replyable,
+        triage=post.triage,
+    )

@@ -1,0 +1,10 @@
+"""Slack listeners, one package per kind; `register_all` is called only by `bot.app`."""
+
+from slack_bolt import App
+
+from handlers import actions, errors
+
+
+def register_all(app: App) -> None:
+    actions.register(app)
+    errors.register(app)

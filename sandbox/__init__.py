@@ -1,0 +1,1 @@
+"""Local stand-ins for Slack's Web API and X API v2, sample data, and the demo."""

@@ -1,0 +1,182 @@
+"""The plumbing both stand-ins share: a threaded HTTP server on 127.0.0.1, a
+request log, and fault injection (error statuses, real rate-limit headers, slow replies).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+    at: float = field(default_factory=time.time)
+    status: int | None = None  # filled in once answered
+
+    def arg(self, name: str, default: str | None = None) -> str | None:
+        values = self.query.get(name)
+        return values[0] if values else default
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+    def form(self) -> dict[str, str]:
+        return {k: v[0] for k, v in parse_qs(self.body.decode(), keep_blank_values=True).items()}
+
+
+@dataclass
+class Response:
+    status: int
+    body: Any = None  # dict/list → JSON, bytes/str → as is
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def encode(self) -> tuple[bytes, str]:
+        if isinstance(self.body, bytes):
+            return self.body, self.headers.get("Content-Type", "application/octet-stream")
+        if isinstance(self.body, str):
+            return self.body.encode(), self.headers.get("Content-Type", "text/plain; charset=utf-8")
+        if self.body is None:
+            return b"", "text/plain"
+        return json.dumps(self.body).encode(), "application/json; charset=utf-8"
+
+
+@dataclass
+class Fault:
+    """Answer matching requests with `response` (or just delay them) `times` times."""
+
+    matches: Callable[[Request], bool]
+    response: Response | None
+    delay: float
+    times: int
+
+
+class StandInServer:
+    """Base for a stand-in: subclasses implement `dispatch(request) -> Response`."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.requests: list[Request] = []
+        self._faults: list[Fault] = []
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.port: int | None = None
+
+    # -- lifecycle -----------------------------------------------------------
+    def start(self, port: int = 0) -> str:
+        """Listen on 127.0.0.1 (a random free port by default); returns the base URL."""
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _serve(self) -> None:
+                stand_in._serve(self)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _serve
+
+            def log_message(self, *args: Any) -> None:  # keep test output quiet
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self.base_url
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> StandInServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def root_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return self.root_url
+
+    # -- faults --------------------------------------------------------------
+    def inject(
+        self,
+        matches: Callable[[Request], bool],
+        response: Response | None = None,
+        *,
+        delay: float = 0.0,
+        times: int = 1,
+    ) -> None:
+        """The next `times` matching requests get `response` (after `delay` seconds);
+        with no response they are only delayed, then answered normally."""
+        with self.lock:
+            self._faults.append(Fault(matches, response, delay, times))
+
+    def clear_faults(self) -> None:
+        with self.lock:
+            self._faults.clear()
+
+    def _take_fault(self, request: Request) -> Fault | None:
+        with self.lock:
+            for fault in self._faults:
+                if fault.times > 0 and fault.matches(request):
+                    fault.times -= 1
+                    if fault.times == 0:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    # -- serving -------------------------------------------------------------
+    def dispatch(self, request: Request) -> Response:
+        raise NotImplementedError
+
+    def _serve(self, handler: BaseHTTPRequestHandler) -> None:
+        split = urlsplit(handler.path)
+        length = int(handler.headers.get("Content-Length") or 0)
+        request = Request(
+            method=handler.command,
+            path=split.path,
+            query=parse_qs(split.query, keep_blank_values=True),
+            headers={k.lower(): v for k, v in handler.headers.items()},
+            body=handler.rfile.read(length) if length else b"",
+        )
+        with self.lock:
+            self.requests.append(request)
+        fault = self._take_fault(request)
+        if fault and fault.delay:
+            time.sleep(fault.delay)
+        try:
+            response = fault.response if fault and fault.response else self.dispatch(request)
+        except Exception as exc:  # a stand-in bug should look like a server error, loudly
+            response = Response(500, {"error": f"stand-in crashed: {exc!r}"})
+        request.status = response.status
+        body, content_type = response.encode()
+        try:
+            handler.send_response(response.status)
+            handler.send_header("Content-Type", content_type)
+            handler.send_header("Content-Length", str(len(body)))
+            for name, value in response.headers.items():
+                if name.lower() != "content-type":
+                    handler.send_header(name, value)
+            handler.end_headers()
+            handler.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (e.g. a timeout test); nothing to answer

@@ -1,0 +1,207 @@
+"""The database schema, as typed SQLAlchemy 2 models on one declarative base.
+
+A *case* is one customer conversation: it owns one Slack thread. Every post we
+fetch is stored exactly once (unique network + external id) and belongs to one case.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Stable constraint names, so Alembic migrations work the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class CaseStatus:
+    """Case statuses as stored; plain strings keep migrations simple."""
+
+    NEW = "new"
+    CLAIMED = "claimed"
+    ESCALATED = "escalated"
+    REPLIED = "replied"
+    CLOSED = "closed"
+    OPEN = (NEW, CLAIMED, ESCALATED, REPLIED)
+
+
+class BrandAccount(Base):
+    """The brand's own account on a network (whose mentions we listen to)."""
+
+    __tablename__ = "brand_account"
+    __table_args__ = (
+        UniqueConstraint("network", "external_id", name="uq_brand_account_network_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    handle: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Customer(Base):
+    """A person or account who wrote to or about the brand."""
+
+    __tablename__ = "customer"
+    __table_args__ = (UniqueConstraint("network", "external_id", name="uq_customer_network_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    handle: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    followers: Mapped[int] = mapped_column(Integer, default=0)
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    verified_type: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Case(Base):
+    """One customer conversation, shown as one Slack thread."""
+
+    __tablename__ = "case"
+    __table_args__ = (UniqueConstraint("slack_channel", "slack_ts", name="uq_case_slack_message"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand_account.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    network: Mapped[str] = mapped_column(String(16))
+    # X conversation id of the first post; follow-ups in the same conversation join the case.
+    conversation_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=CaseStatus.NEW, index=True)
+    owner_slack_id: Mapped[str | None] = mapped_column(String(32))
+    escalated_to: Mapped[str | None] = mapped_column(String(64))
+    priority: Mapped[str] = mapped_column(String(2), default="P3")
+    respond_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    last_customer_post_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    close_reason: Mapped[str | None] = mapped_column(String(32))
+
+    customer: Mapped[Customer] = relationship(lazy="joined")
+    brand: Mapped[BrandAccount] = relationship(lazy="joined")
+    posts: Mapped[list[Post]] = relationship(back_populates="case", order_by="Post.created_at")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in CaseStatus.OPEN
+
+
+class Post(Base):
+    """A post fetched from a network. Stored once per (network, external id)."""
+
+    __tablename__ = "post"
+    __table_args__ = (UniqueConstraint("network", "external_id", name="uq_post_network_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(String(300))
+    lang: Mapped[str | None] = mapped_column(String(16))
+    conversation_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    in_reply_to_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # "mention" or "search"; search results may not be answered publicly on X.
+    source: Mapped[str] = mapped_column(String(16), default="mention")
+    publicly_replyable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # This follow-up reopened a closed case: its Slack message pings the previous owner.
+    reopens_case: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Triage result (language, intent, sentiment, priority, reasons, personal-data spans).
+    triage: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    priority: Mapped[str] = mapped_column(String(2), default="P3")
+    # Slack delivery: attempted_at is written before the call, ts after it succeeded.
+    slack_attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    slack_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    slack_error: Mapped[str | None] = mapped_column(String(300))
+
+    case: Mapped[Case] = relationship(back_populates="posts")
+    customer: Mapped[Customer] = relationship(lazy="joined")
+
+
+class PollCheckpoint(Base):
+    """Where polling one stream of one network stopped, and when it may poll again."""
+
+    __tablename__ = "poll_checkpoint"
+    __table_args__ = (UniqueConstraint("network", "stream", name="uq_poll_checkpoint_stream"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network: Mapped[str] = mapped_column(String(16))
+    # "mentions" or "search:<query>": a changed query starts a new checkpoint.
+    stream: Mapped[str] = mapped_column(String(600))
+    since_id: Mapped[str | None] = mapped_column(String(64))
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class AuditEvent(Base):
+    """Who did what, when: every action on a case, by a person or by Carethread."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
+    # A Slack user id, or "carethread" for what the bot did by itself.
+    actor: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
