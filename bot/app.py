@@ -24,6 +24,7 @@ from bot.networks import NetworkError
 from bot.networks.x import XNetwork, connect_x
 from bot.polling import ProgressFactory
 from bot.server import HttpServer, make_wsgi_app
+from bot.services import Services
 from bot.slack.publish import SETUP_ERRORS, SlackPublisher
 from storage.db import check_schema, make_engine, make_session_factory
 
@@ -64,15 +65,21 @@ def make_slack_client(settings: Settings, *, retry_rate_limits: bool) -> WebClie
     return client
 
 
-def make_bolt_app(settings: Settings) -> App:
+def make_bolt_app(settings: Settings, services: Services) -> App:
     app = App(
-        client=make_slack_client(settings, retry_rate_limits=True),
+        client=services.slack,
         signing_secret=settings.slack_signing_secret,
         # We run auth.test ourselves at start-up, with a clearer message.
         token_verification_enabled=False,
         # Acknowledge first: listeners go on in Bolt's thread pool after ack().
         process_before_response=False,
     )
+
+    @app.middleware
+    def provide_services(context, next):  # type: ignore[no-untyped-def]
+        context["services"] = services
+        next()
+
     handlers.register_all(app)
     return app
 
@@ -89,8 +96,10 @@ class Runtime:
     http: HttpServer | None = None
     socket_mode: SocketModeHandler | None = None
 
-    def start(self) -> None:
-        self.scheduler = start_scheduler(self.cycle, self.settings.poll_interval_seconds)
+    def start(self, *, scheduler: bool = True) -> None:
+        """Start serving; tests pass `scheduler=False` and run `cycle.run()` themselves."""
+        if scheduler:
+            self.scheduler = start_scheduler(self.cycle, self.settings.poll_interval_seconds)
         slack_wsgi = None if self.settings.socket_mode else SlackRequestHandler(self.bolt)
         self.http = HttpServer(make_wsgi_app(self.health, slack_wsgi), self.settings.port)
         self.http.start()
@@ -145,15 +154,23 @@ def build_runtime(settings: Settings, progress_factory: ProgressFactory | None =
     _check_slack(publisher_client)
     network = make_x_network(settings)
     _check_x(network)
+    publisher = SlackPublisher(publisher_client, settings.slack_channel_id)
+    services = Services(
+        settings=settings,
+        factory=factory,
+        network=network,
+        slack=make_slack_client(settings, retry_rate_limits=True),
+        publisher=publisher,
+    )
     cycle = Cycle(
         factory=factory,
         network=network,
-        publisher=SlackPublisher(publisher_client, settings.slack_channel_id),
+        publisher=publisher,
         search_query=settings.x_search_query,
         backfill=timedelta(hours=settings.backfill_hours),
         progress_factory=progress_factory,
     )
-    return Runtime(settings, engine, factory, network, make_bolt_app(settings), cycle)
+    return Runtime(settings, engine, factory, network, make_bolt_app(settings, services), cycle)
 
 
 def _check_slack(client: WebClient) -> None:

@@ -1,0 +1,125 @@
+"""A running Carethread against the Slack and X stand-ins, for end-to-end tests.
+
+The bot is the real one (`bot.app.build_runtime`): real tweepy, slack_sdk and Bolt
+clients, a real HTTP server on a random port, a real database. Tests run poll cycles
+themselves (`sandbox.cycle()`) so nothing depends on timing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.app import Runtime, build_runtime
+from bot.config import Settings, load_settings
+from sandbox.slack_api import SlackStandIn
+from sandbox.x_api import XStandIn
+from storage.db import make_engine, upgrade
+
+CHANNEL = "C0CASES"
+AGENTS = {"U0AGENT1": "maria", "U0AGENT2": "jordan", "U0LEAD": "lead", "U0LEAD2": "lead2"}
+BRAND = "acmeconecta"
+
+
+@dataclass
+class Sandbox:
+    x: XStandIn
+    slack: SlackStandIn
+    database_url: str
+    runtime: Runtime | None = None
+    overrides: dict[str, str] = field(default_factory=dict)
+
+    # -- configuration ----------------------------------------------------------
+    def env(self, **overrides: str) -> dict[str, str]:
+        """The environment a deployment would have, pointing at the stand-ins."""
+        return {
+            "SLACK_BOT_TOKEN": self.slack.bot_token,
+            "SLACK_SIGNING_SECRET": self.slack.signing_secret,
+            "SLACK_CHANNEL_ID": CHANNEL,
+            "SLACK_API_BASE_URL": self.slack.base_url,
+            "X_BEARER_TOKEN": self.x.bearer_token,
+            "X_API_KEY": self.x.consumer_key,
+            "X_API_SECRET": self.x.consumer_secret,
+            "X_ACCESS_TOKEN": self.x.access_token,
+            "X_ACCESS_TOKEN_SECRET": self.x.access_token_secret,
+            "X_API_BASE_URL": self.x.base_url,
+            "DATABASE_URL": self.database_url,
+            "POLL_INTERVAL_SECONDS": "1",
+            **self.overrides,
+            **overrides,
+        }
+
+    def subprocess_env(self, **overrides: str) -> dict[str, str]:
+        """For `python -m bot` in a child process: our environment plus the bot's."""
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "X_"))}
+        return {**base, **self.env(**overrides), "PYTHONUNBUFFERED": "1"}
+
+    def settings(self, **overrides: str) -> Settings:
+        # Port 0: a free port, since several bots may run at once in one test session.
+        return dataclasses.replace(load_settings(self.env(**overrides)), port=0)
+
+    # -- the bot ------------------------------------------------------------------
+    def start_bot(self, *, scheduler: bool = False, **overrides: str) -> Runtime:
+        """Start the real bot in this process (stopping a previous one first)."""
+        self.stop_bot()
+        self.runtime = build_runtime(self.settings(**overrides))
+        self.runtime.start(scheduler=scheduler)
+        return self.runtime
+
+    def stop_bot(self) -> None:
+        if self.runtime is not None:
+            self.runtime.stop()
+            self.runtime = None
+
+    @property
+    def bot_url(self) -> str:
+        assert self.runtime and self.runtime.http, "start_bot() first"
+        return f"http://127.0.0.1:{self.runtime.http.port}/slack/events"
+
+    def cycle(self) -> Any:
+        """One poll cycle: fetch from X, store, publish to Slack."""
+        assert self.runtime, "start_bot() first"
+        return self.runtime.cycle.run()
+
+    # -- the outside world ----------------------------------------------------------
+    def customer(self, username: str, **kwargs: Any) -> dict[str, Any]:
+        return self.x.add_user(username, **kwargs)
+
+    def mention(self, username: str, text: str, **kwargs: Any) -> dict[str, Any]:
+        """A customer post addressed to the brand (adds @brand when the text lacks it)."""
+        if f"@{BRAND}" not in text.lower():
+            text = f"@{BRAND} {text}"
+        return self.x.post(username, text, **kwargs)
+
+    def roots(self) -> list[dict[str, Any]]:
+        return self.slack.messages(CHANNEL)
+
+    def thread_of(self, root: dict[str, Any]) -> list[dict[str, Any]]:
+        return self.slack.thread(CHANNEL, root["ts"])
+
+
+def open_sandbox(database_url: str) -> Sandbox:
+    """Both stand-ins started and seeded, and a migrated database."""
+    x = XStandIn(brand_username=BRAND, brand_name="Acme Conecta")
+    x.start()
+    slack = SlackStandIn()
+    slack.start()
+    slack.add_channel(CHANNEL, "customer-care")
+    for user_id, name in AGENTS.items():
+        slack.add_user(user_id, name, real_name=name.title())
+    engine = make_engine(database_url)
+    upgrade(engine)
+    engine.dispose()
+    return Sandbox(x=x, slack=slack, database_url=database_url)
+
+
+def close_sandbox(sandbox: Sandbox) -> None:
+    sandbox.stop_bot()
+    sandbox.slack.stop()
+    sandbox.x.stop()
+
+
+PYTHON = sys.executable
