@@ -70,6 +70,7 @@ class XNetwork:
             self.client.get_users_mentions,
             "/mentions",
             {"id": brand.external_id},
+            "pagination_token",
             since_id,
             start_time,
             source="mention",
@@ -88,6 +89,7 @@ class XNetwork:
             self.client.search_recent_tweets,
             "/tweets/search/recent",
             {"query": query},
+            "next_token",  # search names its page token differently from timelines
             since_id,
             # X's recent search only reaches seven days back.
             max(start_time, datetime.now(UTC) - timedelta(days=7) + timedelta(minutes=1))
@@ -110,6 +112,7 @@ class XNetwork:
         method: Any,
         path_fragment: str,
         params: dict[str, Any],
+        page_token_name: str,
         since_id: str | None,
         start_time: datetime | None,
         *,
@@ -130,7 +133,7 @@ class XNetwork:
                 since_id=since_id,
                 start_time=start_time if since_id is None else None,
                 max_results=PAGE_SIZE,
-                pagination_token=token,
+                **{page_token_name: token},
                 expansions=["author_id"],
                 tweet_fields=TWEET_FIELDS,
                 user_fields=USER_FIELDS,
