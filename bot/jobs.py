@@ -15,6 +15,7 @@ from bot.ingest import TriageFn
 from bot.networks import Network
 from bot.polling import PollOutcome, ProgressFactory, poll_network
 from bot.slack.publish import PublishOutcome, SlackPublisher
+from storage.db import exclusive
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,14 @@ class Cycle:
     on_done: Callable[[list[PollOutcome], PublishOutcome], None] | None = None
 
     def run(self) -> tuple[list[PollOutcome], PublishOutcome]:
+        """One cycle, unless another process is running one on the same database."""
+        with exclusive(self.factory.kw["bind"], POLL_JOB_ID) as mine:
+            if not mine:
+                log.info("Another Carethread process is polling this database; skipping")
+                return [], PublishOutcome(error="another process is polling")
+            return self._run()
+
+    def _run(self) -> tuple[list[PollOutcome], PublishOutcome]:
         """Fetch new posts, then publish whatever is pending (including earlier failures)."""
         polled: list[PollOutcome] = []
         if not self.stop.is_set():

@@ -106,3 +106,19 @@ def test_poll_job_is_registered_once_with_overlap_protection(sqlite_sandbox):
     assert job.max_instances == 1 and job.coalesce is True
     assert job.trigger.interval == timedelta(seconds=1)
     assert len(runtime.scheduler.get_jobs()) == 1
+
+
+def test_two_processes_on_one_database_never_poll_at_once(sandbox):
+    """A rolling deploy: the old process still runs while the new one starts."""
+    from storage.db import exclusive
+
+    sandbox.customer("ana_r")
+    sandbox.mention("ana_r", "hello from the deploy window")
+    sandbox.start_bot()
+    engine = sandbox.runtime.factory.kw["bind"]
+    with exclusive(engine, POLL_JOB_ID) as held_by_other_process:
+        assert held_by_other_process
+        polled, published = sandbox.cycle()
+        assert polled == [] and published.posted == 0 and not sandbox.roots()
+    sandbox.cycle()
+    assert len(sandbox.roots()) == 1
