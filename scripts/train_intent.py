@@ -76,7 +76,7 @@ def export(with_lexicon: bool, train: list[dict]) -> dict:
     heads = {}
     vectorizer = None
     idf = None
-    for head, labels in (("intent", INTENTS), ("sentiment", SENTIMENTS)):
+    for head, _labels in (("intent", INTENTS), ("sentiment", SENTIMENTS)):
         y = [r[head] for r in train]
         c = choose_c(feats, y)
         model = pipeline(c).fit(feats, y)
