@@ -67,10 +67,10 @@ def _db(action: str) -> int:
 
 
 def _triage() -> int:
-    from bot.config import load_triage_options
+    from bot.config import load_triage_config
     from bot.triage.cli import main as triage_main
 
-    return triage_main(None, sys.stdin, sys.stdout, sys.stderr, load_triage_options())
+    return triage_main([], sys.stdin, sys.stdout, sys.stderr, load_triage_config())
 
 
 def _run() -> int:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import handlers
 from bot.config import Settings
+from bot.ingest import make_triage
 from bot.jobs import Cycle, start_scheduler
 from bot.networks import NetworkError
 from bot.networks.x import XNetwork, connect_x
@@ -169,6 +170,7 @@ def build_runtime(settings: Settings, progress_factory: ProgressFactory | None =
         search_query=settings.x_search_query,
         backfill=timedelta(hours=settings.backfill_hours),
         progress_factory=progress_factory,
+        triage=make_triage(settings.triage),
     )
     return Runtime(settings, engine, factory, network, make_bolt_app(settings, services), cycle)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.triage import TriageConfig
 from storage.db import DatabaseUrlError, normalize_database_url
 
 DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api/"
@@ -71,15 +72,7 @@ class Settings:
     approver_usergroup_id: str | None = None
     allow_self_approval: bool = False
     escalation_teams: tuple[EscalationTeam, ...] = ()
-    # Triage.
-    triage_languages: tuple[str, ...] = ("es", "en")
-    vip_handles: frozenset[str] = frozenset()
-    urgent_terms: tuple[str, ...] = ()
-    pii_allowlist: tuple[str, ...] = ()
-    pii_custom_patterns: tuple[tuple[str, str], ...] = ()
-    response_target_minutes: Mapping[str, int] = field(
-        default_factory=lambda: {"P1": 15, "P2": 60, "P3": 1440}
-    )
+    triage: TriageConfig = field(default_factory=TriageConfig)
 
     @property
     def socket_mode(self) -> bool:
@@ -207,6 +200,26 @@ def _response_targets(reader: _Reader) -> dict[str, int]:
     return targets
 
 
+def _triage(reader: _Reader) -> TriageConfig:
+    return TriageConfig(
+        languages=tuple(lang.lower() for lang in reader.csv("TRIAGE_LANGUAGES")) or ("es", "en"),
+        vip_handles=frozenset(h.lstrip("@").lower() for h in reader.csv("VIP_HANDLES")),
+        urgent_terms=tuple(reader.csv("URGENT_TERMS")),
+        pii_allowlist=tuple(reader.csv("PII_ALLOWLIST")),
+        pii_custom_patterns=_custom_patterns(reader),
+        response_target_minutes=_response_targets(reader),
+    )
+
+
+def load_triage_config(env: Mapping[str, str] | None = None) -> TriageConfig:
+    """Only the triage settings, for `python -m bot triage` (no Slack or X needed)."""
+    reader = _Reader(read_environment() if env is None else env)
+    config = _triage(reader)
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    return config
+
+
 def load_database_url(env: Mapping[str, str] | None = None) -> str:
     """Only DATABASE_URL, for `db upgrade` (a release step needs no Slack or X settings)."""
     reader = _Reader(read_environment() if env is None else env)
@@ -271,12 +284,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         approver_usergroup_id=approver_group,
         allow_self_approval=r.boolean("ALLOW_SELF_APPROVAL", False),
         escalation_teams=_escalation_teams(r),
-        triage_languages=tuple(lang.lower() for lang in r.csv("TRIAGE_LANGUAGES")) or ("es", "en"),
-        vip_handles=frozenset(h.lstrip("@").lower() for h in r.csv("VIP_HANDLES")),
-        urgent_terms=tuple(r.csv("URGENT_TERMS")),
-        pii_allowlist=tuple(r.csv("PII_ALLOWLIST")),
-        pii_custom_patterns=_custom_patterns(r),
-        response_target_minutes=_response_targets(r),
+        triage=_triage(r),
     )
     try:
         normalize_database_url(settings.database_url)

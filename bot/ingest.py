@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.networks import Author, FetchedPost
+from bot.triage import CustomerContext, TriageConfig, triage_post
 from storage.models import AuditEvent, BrandAccount, Case, CaseStatus, Customer, Post
 
 SAME_CUSTOMER_WINDOW = timedelta(hours=24)
@@ -35,6 +36,23 @@ class CustomerHistory:
 # (text, author, history) → JSON-safe triage dict with at least "priority" and
 # "response_target_minutes". Passed in so ingest stays independent of the model.
 TriageFn = Callable[[str, Author, CustomerHistory], dict[str, Any]]
+
+
+def make_triage(config: TriageConfig) -> TriageFn:
+    """The triage step of ingest: who is speaking (and their history) plus what they wrote."""
+
+    def triage(text: str, author: Author, history: CustomerHistory) -> dict[str, Any]:
+        customer = CustomerContext(
+            handle=author.handle,
+            followers=author.followers,
+            verified=author.verified,
+            verified_type=author.verified_type,
+            earlier_cases=history.earlier_cases,
+            last_outcome=history.last_outcome,
+        )
+        return triage_post(text, customer, config).to_json()
+
+    return triage
 
 
 def upsert_brand(session: Session, network: str, me: Author) -> BrandAccount:

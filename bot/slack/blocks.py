@@ -86,6 +86,9 @@ def build_case_card(case: CaseView, post: PostView) -> tuple[str, list[Block]]:
         blocks.append(
             ContextBlock(block_id="triage", elements=[MarkdownTextObject(text=triage_line)])
         )
+    exposed = exposed_data_notice(post)
+    if exposed:
+        blocks.append(SectionBlock(block_id="exposed", text=MarkdownTextObject(text=exposed)))
     blocks.append(SectionBlock(block_id="status", text=MarkdownTextObject(text=status_line(case))))
     blocks.append(_case_buttons(case))
     return notification_text(case.customer, post.text), blocks
@@ -155,6 +158,18 @@ def status_line(case: CaseView) -> str:
     return line
 
 
+def exposed_data_notice(post: PostView) -> str:
+    """Said loudly: the customer published personal data, which we mask in Slack."""
+    found = (post.triage or {}).get("pii") or []
+    if not found:
+        return ""
+    labels = list(dict.fromkeys(escape(str(m.get("label") or m.get("type"))) for m in found))
+    return (
+        f"🔒 *Customer exposed personal data in public* ({', '.join(labels)}). "
+        "It is masked here; consider moving the conversation to private messages."
+    )
+
+
 def _who(customer: CustomerView) -> str:
     name = escape(one_line(customer.name)) or escape(customer.handle)
     parts = [f"*{name}*", f"@{escape(customer.handle)}"]
@@ -198,8 +213,6 @@ def _triage_line(case: CaseView | None, post: PostView) -> str:
         parts.append(f"*{escape(str(priority))}* {detail}".rstrip())
     elif detail:
         parts.append(detail)
-    if triage.get("pii"):
-        parts.append("🔒 personal data masked")
     if case and case.respond_by and not case.first_response_at and case.status != "closed":
         by = slack_date(
             case.respond_by.timestamp(), "{time}", case.respond_by.strftime("%H:%M UTC")

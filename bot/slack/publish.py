@@ -36,6 +36,7 @@ from bot.slack.blocks import (
     build_minimal_card,
 )
 from bot.slack.ids import MessageKind
+from bot.triage import Triage, mask_pii
 from storage.db import session_scope
 from storage.models import Case, Post, utcnow
 
@@ -57,9 +58,6 @@ CONTENT_ERRORS = {"invalid_blocks", "msg_too_long", "invalid_blocks_format", "to
 # Look this far before a previous attempt for the message it may have posted.
 RECONCILE_MARGIN = timedelta(minutes=2)
 
-# Text for Slack from a stored post: masks personal data when triage found any.
-DisplayText = Callable[[Post], str]
-
 
 class _Result(Enum):
     POSTED = "posted"
@@ -77,15 +75,10 @@ class PublishOutcome:
 class SlackPublisher:
     """Publishes pending posts to one channel; keeps the Slack rate-limit pause in memory."""
 
-    def __init__(
-        self,
-        client: WebClient,
-        channel: str,
-        display_text: DisplayText = lambda post: post.text,
-    ):
+    def __init__(self, client: WebClient, channel: str):
         self.client = client
         self.channel = channel
-        self.display_text = display_text
+        self.display_text: DisplayText = masked_text
         self.paused_until: datetime | None = None
         self.last_error: str | None = None
 
@@ -125,7 +118,7 @@ class SlackPublisher:
             thread_ts = case.slack_ts
             previous_attempt = post.slack_attempted_at
             text, blocks = self._message(post, case)
-            fallback = build_minimal_card(case_view(case), self._post_view(post))
+            fallback = build_minimal_card(case_view(case), post_view(post))
             post.slack_attempted_at = utcnow()
             post.slack_attempts += 1
         if previous_attempt is not None:
@@ -164,13 +157,10 @@ class SlackPublisher:
         return _Result.POSTED
 
     def _message(self, post: Post, case: Case) -> tuple[str, list[Block]]:
-        view, post_view = case_view(case), self._post_view(post)
+        view, shown = case_view(case), post_view(post)
         if case.slack_ts is None:
-            return build_case_card(view, post_view)
-        return build_follow_up(view, post_view, case.owner_slack_id if post.reopens_case else None)
-
-    def _post_view(self, post: Post) -> PostView:
-        return post_view(post, self.display_text(post))
+            return build_case_card(view, shown)
+        return build_follow_up(view, shown, case.owner_slack_id if post.reopens_case else None)
 
     def _post(
         self, post_id: int, *, case_id: int, text: str, blocks: list[Block], thread_ts: str | None
@@ -292,10 +282,26 @@ def case_view(case: Case) -> CaseView:
     )
 
 
-def post_view(post: Post, text: str) -> PostView:
+# Kept while the answering code still takes a text function; `post_view` masks by itself.
+DisplayText = Callable[[Post], str]
+
+
+def masked_text(post: Post) -> str:
+    """The post's text as Slack may show it: personal data found by triage is masked.
+
+    The original stays in the database; Slack never receives it.
+    """
+    spans = (post.triage or {}).get("pii") or []
+    if not spans:
+        return post.text
+    return mask_pii(post.text, Triage.from_json(post.triage).pii)
+
+
+def post_view(post: Post, text: str | None = None) -> PostView:
+    """What a card shows of `post`; `text` defaults to the masked text."""
     return PostView(
         external_id=post.external_id,
-        text=text,
+        text=masked_text(post) if text is None else text,
         url=post.url,
         created_at=post.created_at,
         source=post.source,

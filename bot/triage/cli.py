@@ -3,7 +3,8 @@
 Input lines: {"id": any, "text": str, "followers"?: int}. Output lines: {"id", "language",
 "intent", "sentiment", "priority", "reasons", "pii": [{"type", "start", "end"}]}; the personal
 data itself is never echoed. A malformed line is reported on stderr with its line number and
-skipped; the exit status is 1 if any line was skipped, else 0.
+skipped and counted on stderr; the exit status stays 0, because a bad line in a
+large batch must not read as a failed run to the script that called us.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def main(
     stderr: IO[str] | None = None,
     config: TriageConfig | None = None,
 ) -> int:
-    """Run the triage filter; 0 if every line was triaged, 1 if any was skipped, 2 on bad usage."""
+    """Run the triage filter; 0 when the input was read to the end, 2 on bad usage."""
     stdin = stdin if stdin is not None else sys.stdin
     stdout = stdout if stdout is not None else sys.stdout
     stderr = stderr if stderr is not None else sys.stderr
@@ -117,7 +118,7 @@ def main(
         skipped = triage_lines(source, stdout, stderr, config, advance)
     if skipped:
         print(f"triage: skipped {skipped} malformed line(s)", file=stderr)
-    return 1 if skipped else 0
+    return 0
 
 
 def _is_tty(stream: IO[str]) -> bool:
