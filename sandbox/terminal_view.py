@@ -47,7 +47,12 @@ def _token(token: str, names: dict[str, str]) -> Text:
     date = _DATE.match(token)
     if date:
         when = datetime.fromtimestamp(int(date.group(1))).astimezone()
-        return Text(when.strftime("%H:%M"), style="cyan")
+        shown = when.strftime("%H:%M")
+        if "{date" in date.group(2):
+            days = (when.date() - datetime.now().astimezone().date()).days
+            day = {0: "today", 1: "tomorrow", -1: "yesterday"}.get(days, when.strftime("%b %d"))
+            shown = f"{day} {shown}"
+        return Text(shown, style="cyan")
     if token.startswith("@"):
         return Text("@" + names.get(token[1:], token[1:]), style="bold magenta")
     if token.startswith("!subteam^"):

@@ -214,8 +214,11 @@ def _triage_line(case: CaseView | None, post: PostView) -> str:
     elif detail:
         parts.append(detail)
     if case and case.respond_by and not case.first_response_at and case.status != "closed":
+        # "today 10:30" / "tomorrow 09:17": a P3 deadline is a day away.
         by = slack_date(
-            case.respond_by.timestamp(), "{time}", case.respond_by.strftime("%H:%M UTC")
+            case.respond_by.timestamp(),
+            "{date_short_pretty} {time}",
+            case.respond_by.strftime("%Y-%m-%d %H:%M UTC"),
         )
         parts.append(f"⏱ respond by {by}")
     return " · ".join(parts)

@@ -106,3 +106,15 @@ def test_helpers():
     assert compact_number(48_200) == "48.2k"
     assert compact_number(1_250_000) == "1.2M"
     assert compact_number(2_600_000) == "2.6M"
+
+
+def test_deadline_a_day_away_names_the_day():
+    from datetime import timedelta
+
+    case = CaseView(id=1, status="new", customer=CUSTOMER, respond_by=WHEN + timedelta(hours=24))
+    _, blocks = build_case_card(
+        case, _post("question", triage={"priority": "P3", "reasons": ["question"]})
+    )
+    triage = blocks_as_dicts(blocks)[3]["elements"][0]["text"]
+    assert "respond by <!date^" in triage and "{date_short_pretty} {time}" in triage
+    assert "2026-11-24 10:15 UTC" in triage  # the fallback for clients without date tokens
