@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest import TriageFn
 from bot.networks import Network
+from bot.outbound import Outbound, resume_interrupted_sends
 from bot.polling import PollOutcome, ProgressFactory, poll_network
 from bot.slack.publish import PublishOutcome, SlackPublisher
 from storage.db import exclusive
@@ -58,6 +59,13 @@ class Cycle:
                 progress_factory=self.progress_factory,
             )
         published = self.publisher.publish_pending(self.factory, self.stop)
+        if not self.stop.is_set():
+            # Replies whose sending a crash interrupted: settled (never sent twice) here.
+            resume_interrupted_sends(
+                Outbound(
+                    self.factory, self.network, self.publisher.client, self.publisher.display_text
+                )
+            )
         self.last_run_at = datetime.now(UTC)
         if self.on_done:
             self.on_done(polled, published)

@@ -2,9 +2,10 @@
 
 from slack_bolt import App
 
-from handlers import actions, errors
+from handlers import actions, errors, views
 
 
 def register_all(app: App) -> None:
     actions.register(app)
+    views.register(app)
     errors.register(app)

@@ -205,3 +205,75 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class DraftStatus:
+    """Draft statuses as stored. A draft leaves `pending` exactly once (conditional update)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"  # approved; being sent (or interrupted while sending)
+    POSTED = "posted"
+    FAILED = "failed"  # X refused or was unreachable; kept for Retry
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"  # another draft of the case was approved
+
+
+class Visibility:
+    PUBLIC = "public"
+    PRIVATE = "private"
+
+
+class Draft(Base):
+    """A reply written in Slack, waiting for approval, then sent to the network once."""
+
+    __tablename__ = "draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    author_slack_id: Mapped[str] = mapped_column(String(32))
+    # Whoever last changed the text: they may not approve it either (unless self-approval).
+    editor_slack_id: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    visibility: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=DraftStatus.PENDING, index=True)
+    # The newest customer post when the draft was written: a later one makes it possibly stale.
+    written_after: Mapped[datetime] = mapped_column(UTCDateTime)
+    approved_by: Mapped[str | None] = mapped_column(String(32))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejected_by: Mapped[str | None] = mapped_column(String(32))
+    reject_reason: Mapped[str | None] = mapped_column(String(500))
+    # Exactly once: set (conditionally, from NULL) before calling the network, cleared on a
+    # definite failure. Set with no outcome after the lease means the sender died.
+    send_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    send_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # What was (or is being) answered: the post replied to, or the DM recipient.
+    target_id: Mapped[str | None] = mapped_column(String(64))
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    external_url: Mapped[str | None] = mapped_column(String(300))
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    # The draft's message in the case thread.
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    case: Mapped[Case] = relationship()
+    notices: Mapped[list[DraftNotice]] = relationship(
+        back_populates="draft", order_by="DraftNotice.id"
+    )
+
+
+class DraftNotice(Base):
+    """A copy of a draft sent to an approver's DM, kept in sync with the thread."""
+
+    __tablename__ = "draft_notice"
+    __table_args__ = (UniqueConstraint("draft_id", "user_slack_id", name="uq_draft_notice_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("draft.id"), index=True)
+    user_slack_id: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(32))
+    ts: Mapped[str] = mapped_column(String(32))
+
+    draft: Mapped[Draft] = relationship(back_populates="notices")

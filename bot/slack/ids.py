@@ -11,9 +11,36 @@ class Action(StrEnum):
     DRAFT = "case_draft"
     ESCALATE = "case_escalate"
     CLOSE = "case_close"
+    # The case card's overflow menu (history, unclaim).
+    CASE_MORE = "case_more"
+    TAKE_OVER = "case_take_over"
+    APPROVE = "draft_approve"
+    # Approve although the customer wrote again after the draft was written.
+    APPROVE_STALE = "draft_approve_stale"
+    EDIT = "draft_edit"
+    REJECT = "draft_reject"
+    RETRY = "draft_retry"
+
+
+class CaseMenu(StrEnum):
+    """Option values of the case card's overflow menu."""
+
+    HISTORY = "history"
+    UNCLAIM = "unclaim"
+
+
+class Callback(StrEnum):
+    """`callback_id` of our modals."""
+
+    DRAFT = "draft_modal"
+    REJECT = "reject_modal"
+    ESCALATE = "escalate_modal"
+    CLOSE = "close_modal"
 
 
 class MessageKind(StrEnum):
     """`event_type` of the metadata on every message we post, to find it again after a crash."""
 
     POST = "carethread_post"
+    DRAFT = "carethread_draft"
+    OUTCOME = "carethread_outcome"

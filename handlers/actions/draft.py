@@ -1,0 +1,17 @@
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+
+from bot.cases.drafts import draft_form
+from bot.slack.answer_blocks import build_draft_modal
+from handlers.actions.click import Click
+
+
+def handle_draft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Open the draft modal; only a quick database read stands before views.open, well
+    within the trigger's three seconds."""
+    ack()
+    click = Click.from_body(body)
+    services = context["services"]
+    form = draft_form(services, click.target_id)
+    services.slack.views_open(trigger_id=click.trigger_id, view=build_draft_modal(form))

@@ -1,0 +1,18 @@
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+
+from bot.cases.closing import close_case
+from bot.slack.answer_blocks import REASON_FIELD
+from handlers.views.submission import Submission
+
+
+def handle_close_submission(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    submission = Submission.from_body(body)
+    ack()
+    close_case(
+        context["services"],
+        submission.number("case_id") or 0,
+        submission.user,
+        submission.values.get(REASON_FIELD, ""),
+    )

@@ -1,0 +1,26 @@
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+
+from bot.cases.drafts import DraftSubmission, check_draft, save_draft
+from bot.slack.answer_blocks import TEXT_FIELD, VISIBILITY_FIELD
+from handlers.views.submission import Submission
+
+
+def handle_draft_submission(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Validate inline (the modal stays open with the errors), else close it and save."""
+    submission = Submission.from_body(body)
+    draft = DraftSubmission(
+        case_id=submission.number("case_id") or 0,
+        draft_id=submission.number("draft_id"),
+        text=submission.values.get(TEXT_FIELD, ""),
+        visibility=submission.values.get(VISIBILITY_FIELD, ""),
+        user=submission.user,
+    )
+    services = context["services"]
+    errors = check_draft(services, draft)
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    save_draft(services, draft)
