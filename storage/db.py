@@ -65,12 +65,22 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-            # WAL lets the Slack listeners read while the poll job writes.
+            # We start transactions ourselves (below); pysqlite's own handling breaks
+            # SAVEPOINT and starts them too late.
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
+            # WAL lets the Slack listeners read while the poll job writes.
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(connection):  # type: ignore[no-untyped-def]
+            # Take the write lock up front: a transaction that read first and writes
+            # later would otherwise fail at once with "database is locked" when another
+            # writer committed in between, instead of waiting its turn (busy_timeout).
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
