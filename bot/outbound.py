@@ -75,10 +75,6 @@ class _Claim:
     text: str
 
 
-class LookupUnsupported(Exception):
-    """This network cannot tell us what we already sent."""
-
-
 def send_draft(out: Outbound, draft_id: int) -> SendOutcome:
     """Send an approved draft unless someone else is sending it or it was settled."""
     claim = _claim_send(out.factory, draft_id)
@@ -90,7 +86,7 @@ def send_draft(out: Outbound, draft_id: int) -> SendOutcome:
         # The request may have reached X before the connection dropped: look first.
         try:
             sent = _lookup(out.network, claim)
-        except (NetworkError, LookupUnsupported) as lookup_error:
+        except NetworkError as lookup_error:
             log.warning("Draft %s: outcome unknown (%s; %s)", draft_id, exc, lookup_error)
             post_in_thread(
                 out.slack,
@@ -152,14 +148,6 @@ def _settle(out: Outbound, draft_id: int) -> bool:
     except NetworkError as exc:
         log.warning("Draft %s: cannot check X yet (%s); will try next cycle", draft_id, exc)
         return False
-    except LookupUnsupported:
-        _record_failure(
-            out,
-            claim,
-            "sending was interrupted and X cannot be asked whether it arrived: check X "
-            "before pressing Retry",
-        )
-        return True
     if sent is not None:
         log.info("Draft %s was already on X (%s); not sending again", draft_id, sent.external_id)
         _record_success(out, claim, sent, reconciled=True)
@@ -186,14 +174,9 @@ def find_sent(
     network: Network, visibility: str, target: str, text: str, since: datetime
 ) -> SentReply | None:
     """What we already sent for this draft on `network`, if anything."""
-    from bot.networks.x import XNetwork
-    from bot.networks.x_lookup import find_private_message, find_public_reply
-
-    if not isinstance(network, XNetwork):
-        raise LookupUnsupported(network.name)
     if visibility == Visibility.PUBLIC:
-        return find_public_reply(network, target, text, since)
-    return find_private_message(network, target, text, since)
+        return network.find_public_reply(target, text, since)
+    return network.find_private_message(target, text, since)
 
 
 def _lookup(network: Network, claim: _Claim) -> SentReply | None:

@@ -115,6 +115,27 @@ ENDPOINTS = (
     ),
     Endpoint("POST", "/2/tweets", "_create_tweet", 100),
     Endpoint("POST", "/2/dm_conversations/with/:participant_id/messages", "_send_dm", 15),
+    # What the brand already sent: Carethread checks these before retrying an interrupted send.
+    Endpoint(
+        "GET", "/2/users/:id/tweets", "_get_user_tweets", 900, 1500, (*TIMELINE_PARAMS, "exclude")
+    ),
+    Endpoint(
+        "GET",
+        "/2/dm_conversations/with/:participant_id/dm_events",
+        "_get_dm_events",
+        300,
+        None,
+        (
+            "dm_event.fields",
+            "event_types",
+            "max_results",
+            "pagination_token",
+            "expansions",
+            "user.fields",
+            "tweet.fields",
+            "media.fields",
+        ),
+    ),
 )
 
 
@@ -470,8 +491,38 @@ class XStandIn(StandInServer, XState):
         data = {"dm_conversation_id": dm["dm_conversation_id"], "dm_event_id": dm["dm_event_id"]}
         return Response(201, {"data": data})
 
+    # -- GET /2/users/:id/tweets and GET /2/dm_conversations/with/:id/dm_events -----------
+    def _get_user_tweets(self, request: Request, id: str) -> Response:
+        if id not in self.users:
+            return Response(200, {"errors": [_user_not_found(id)]})
+        max_results = _int_param(request, "max_results", 5, 100, default=10)
+        tweets = sorted(
+            (t for t in self.tweets.values() if t["author_id"] == id),
+            key=lambda t: int(t["id"]),
+            reverse=True,
+        )
+        return self._timeline(request, tweets, max_results, request.arg("pagination_token"))
+
+    def _get_dm_events(self, request: Request, participant_id: str) -> Response:
+        _int_param(request, "max_results", 1, 100, default=100)
+        events: list[dict[str, Any]] = [
+            {
+                "id": dm["dm_event_id"],
+                "event_type": "MessageCreate",
+                "text": dm["text"],
+                "sender_id": dm["sender_id"],
+                "dm_conversation_id": dm["dm_conversation_id"],
+                "created_at": iso(dm["created_at"]),
+            }
+            for dm in reversed(self.dms)
+            if dm["participant_id"] == participant_id
+        ]
+        return Response(200, {"data": events, "meta": {"result_count": len(events)}})
+
 
 # -- request parsing ---------------------------------------------------------------------------
+
+
 def _under(path_prefix: str) -> Callable[[Request], bool]:
     return lambda request: request.path.startswith(path_prefix)
 

@@ -32,6 +32,9 @@ TWEET_FIELDS = [
 ]
 USER_FIELDS = ["name", "username", "public_metrics", "verified", "verified_type"]
 PAGE_SIZE = 100
+# Our clock and X's may disagree a little: look a bit before a send started.
+CLOCK_MARGIN = timedelta(minutes=2)
+LOOKUP_PAGES = 5
 # When X gives no reset time with a 429, wait a whole rate-limit window.
 DEFAULT_RATE_LIMIT_WINDOW = timedelta(minutes=15)
 
@@ -177,6 +180,64 @@ class XNetwork:
         conversation = str(data.get("dm_conversation_id", ""))
         return SentReply(str(data.get("dm_event_id", "")), f"https://x.com/messages/{conversation}")
 
+    # -- what the brand already sent (to settle interrupted sends) ------------
+    def find_public_reply(
+        self, in_reply_to_id: str, text: str, since: datetime
+    ) -> SentReply | None:
+        """The brand's reply to `in_reply_to_id` with `text`, posted since `since`, if any.
+
+        Read from the brand's own timeline (GET /2/users/:id/tweets), which is
+        immediately consistent, unlike search.
+        """
+        brand = self.whoami()
+        for page in self._pages(
+            self.client.get_users_tweets,
+            id=brand.external_id,
+            start_time=since - CLOCK_MARGIN,
+            tweet_fields=["referenced_tweets", "created_at"],
+        ):
+            for tweet in page:
+                replied = {
+                    str(r.id) for r in tweet.referenced_tweets or [] if r.type == "replied_to"
+                }
+                if in_reply_to_id in replied and _same_text(tweet.text, text):
+                    return SentReply(str(tweet.id), post_url(brand.handle, str(tweet.id)))
+        return None
+
+    def find_private_message(
+        self, recipient_id: str, text: str, since: datetime
+    ) -> SentReply | None:
+        """The brand's DM to `recipient_id` with `text`, sent since `since`, if any."""
+        brand = self.whoami()
+        for page in self._pages(
+            self.client.get_direct_message_events,
+            participant_id=recipient_id,
+            dm_event_fields=["created_at", "sender_id", "dm_conversation_id", "text"],
+            event_types="MessageCreate",
+        ):
+            for event in page:
+                created = getattr(event, "created_at", None)
+                if (
+                    str(event.sender_id) == brand.external_id
+                    and _same_text(event.text or "", text)
+                    and (not isinstance(created, datetime) or created >= since - CLOCK_MARGIN)
+                ):
+                    conversation = str(getattr(event, "dm_conversation_id", "") or "")
+                    return SentReply(str(event.id), f"https://x.com/messages/{conversation}")
+        return None
+
+    def _pages(self, method: Any, **params: Any) -> Any:
+        """Pages of a user-context listing, newest first, at most LOOKUP_PAGES of them."""
+        token: str | None = None
+        for _ in range(LOOKUP_PAGES):
+            response = self._call(
+                method, **params, max_results=PAGE_SIZE, pagination_token=token, user_auth=True
+            )
+            yield response.data or []
+            token = (response.meta or {}).get("next_token")
+            if not token:
+                return
+
     # -- errors --------------------------------------------------------------
     def _call(self, method: Any, **kwargs: Any) -> Any:
         """Call tweepy, turning its exceptions into our plain-words network errors."""
@@ -243,6 +304,13 @@ def connect_x(
         wait_on_rate_limit=False,  # never sleep inside a scheduler job
     )
     return XNetwork(client, install_transport(client.session, base_url))
+
+
+def _same_text(found: str, sent: str) -> bool:
+    # X trims whitespace at the ends and turns links into t.co ones: compare up to a link.
+    if found.strip() == sent.strip():
+        return True
+    return "http" in sent and found.split("http")[0].strip() == sent.split("http")[0].strip()
 
 
 def _author(user: Any) -> Author:

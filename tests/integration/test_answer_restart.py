@@ -7,7 +7,6 @@ comes after the send lease (SEND_LEASE), which is when a claim counts as abandon
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -22,31 +21,16 @@ from sandbox.agent_story import (
     thread_text,
     wait_for_draft,
 )
-from sandbox.slack_api import SlackStandIn
-from sandbox.x_lookups import XStandInWithLookups
-from storage.db import make_engine, make_session_factory, session_scope, upgrade
+from storage.db import make_session_factory, session_scope
 from storage.models import Draft, DraftStatus, utcnow
-from tests.integration.harness import AGENTS, BRAND, CHANNEL, Sandbox, close_sandbox
+from tests.integration.harness import CHANNEL, Sandbox
 
 AGENT, APPROVER = "U0AGENT1", "U0LEAD"
 
 
 @pytest.fixture
-def box(database_url: str) -> Iterator[Sandbox]:
-    """The harness's sandbox, with an X stand-in that can also list what the brand sent."""
-    x = XStandInWithLookups(brand_username=BRAND, brand_name="Acme Conecta")
-    x.start()
-    slack = SlackStandIn()
-    slack.start()
-    slack.add_channel(CHANNEL, "customer-care")
-    for user_id, name in AGENTS.items():
-        slack.add_user(user_id, name, real_name=name.title())
-    engine = make_engine(database_url)
-    upgrade(engine)
-    engine.dispose()
-    sandbox = Sandbox(x=x, slack=slack, database_url=database_url)
-    yield sandbox
-    close_sandbox(sandbox)
+def box(sandbox: Sandbox) -> Sandbox:
+    return sandbox
 
 
 def _crash_mid_send(sandbox: Sandbox, visibility: str, *, reached_x: bool) -> tuple[dict, dict]:
