@@ -26,7 +26,8 @@ from bot.networks.x import XNetwork, connect_x
 from bot.polling import ProgressFactory
 from bot.server import HttpServer, make_wsgi_app
 from bot.services import Services
-from bot.slack.publish import SETUP_ERRORS, SlackPublisher
+from bot.slack.cards import refresh_case_card
+from bot.slack.publish import SETUP_ERRORS, SlackPublisher, masked_text
 from storage.db import check_schema, make_engine, make_session_factory
 
 log = logging.getLogger("carethread")
@@ -155,7 +156,13 @@ def build_runtime(settings: Settings, progress_factory: ProgressFactory | None =
     _check_slack(publisher_client)
     network = make_x_network(settings)
     _check_x(network)
-    publisher = SlackPublisher(publisher_client, settings.slack_channel_id)
+    publisher = SlackPublisher(
+        publisher_client,
+        settings.slack_channel_id,
+        refresh_card=lambda case_id: refresh_case_card(
+            publisher_client, factory, case_id, masked_text
+        ),
+    )
     services = Services(
         settings=settings,
         factory=factory,

@@ -242,6 +242,7 @@ def _reopen(session: Session, case: Case, item: FetchedPost) -> None:
     case.close_reason = None
     # The new message needs an answer again: the deadline starts from it.
     case.first_response_at = None
+    case.respond_by = None
     session.add(
         AuditEvent(
             case_id=case.id,
@@ -254,13 +255,14 @@ def _reopen(session: Session, case: Case, item: FetchedPost) -> None:
 
 def _update_case_for_new_post(case: Case, post: Post, triage: dict[str, Any] | None) -> None:
     case.last_customer_post_at = max(case.last_customer_post_at or post.created_at, post.created_at)
-    if (
-        PRIORITY_ORDER[post.priority] < PRIORITY_ORDER.get(case.priority, 3)
-        or case.respond_by is None
-    ):
-        case.priority = min(case.priority or "P3", post.priority, key=PRIORITY_ORDER.__getitem__)
+    # A case is as urgent as its most urgent message.
+    case.priority = min(case.priority or "P3", post.priority, key=PRIORITY_ORDER.__getitem__)
+    if case.status == CaseStatus.REPLIED:
+        # The customer wrote again after our answer: the case needs one again.
+        case.status = CaseStatus.CLAIMED if case.owner_slack_id else CaseStatus.NEW
+        case.respond_by = None
     minutes = (triage or {}).get("response_target_minutes")
-    if minutes and case.first_response_at is None:
+    if minutes:
         deadline = post.created_at + timedelta(minutes=int(minutes))
         # The earliest unanswered message sets the deadline.
         case.respond_by = min(case.respond_by, deadline) if case.respond_by else deadline

@@ -25,7 +25,11 @@ def handle_error(error: Exception, body: dict[str, Any], client: WebClient) -> N
     else:
         error_id = uuid.uuid4().hex[:8]
         log.error("Unexpected error %s handling %s", error_id, _describe(body), exc_info=error)
-        text = f"Sorry, something went wrong on our side (error id {error_id}). Nothing was sent."
+        # Not "nothing was sent": the failure may come after a reply reached X.
+        text = (
+            f"Sorry, something went wrong on our side (error id {error_id}). "
+            "Check the case thread before trying again."
+        )
     _tell_user(client, body, text)
 
 

@@ -127,9 +127,8 @@ def play_agent_story(
 
 
 def dm_channel(slack: SlackStandIn, user: str) -> str:
-    """The id of the bot's DM with `user` (the stand-in's `dms()` rows carry no channel)."""
-    with slack.lock:
-        channel = slack.workspace.dm_channel(frozenset({user}))
+    """The id of the bot's DM with `user`; the bot must have written to them already."""
+    channel = slack.dm_channel(user)
     if channel is None:
         raise LookupError(f"the bot never wrote to {user}")
     return channel

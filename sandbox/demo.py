@@ -9,15 +9,18 @@ import logging
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.live import Live
+from rich.text import Text
 
 from bot.app import Runtime, build_runtime
 from bot.config import load_settings
+from sandbox.agent_story import play_agent_story
 from sandbox.slack_api import SlackStandIn
 from sandbox.terminal_view import message_lines, render_channel
 from sandbox.x_api import XStandIn
@@ -118,6 +121,67 @@ def feed_samples(world: DemoWorld, speed: float, stop: threading.Event) -> None:
         by_key[post["key"]] = tweet["id"]
 
 
+# The scripted people: which sample case they answer, and what they write.
+STORIES = (
+    {
+        "case": "l1",
+        "agent": "U0MARIA",
+        "approver": "U0LEAD",
+        "text": "Hola Lucía, lamentamos el doble cobro. Ya pedimos la devolución del cargo "
+        "duplicado: lo verás en 3 a 5 días hábiles. Te escribimos por privado con el detalle.",
+    },
+    {
+        "case": "g1",
+        "agent": "U0JORDAN",
+        "approver": "U0LEAD",
+        "text": "Hi Grace! Yes, the fibre plan includes the router, and installation is free "
+        "this month. Anything else we can help with?",
+    },
+)
+
+
+def play_stories(world: DemoWorld, speed: float, stop: threading.Event) -> None:
+    """Agents claim and draft, the lead approves from a DM: real signed clicks."""
+    pause = max(0.2, 1.5 / speed)
+    for story in STORIES:
+        post = next(p for p in world.samples["posts"] if p["key"] == story["case"])
+        handle = world.samples["customers"][post["by"]]["username"]
+        root = _wait_for_root(world, handle, stop)
+        if root is None:
+            return
+        play_agent_story(
+            world.slack,
+            world.bot_url,
+            CHANNEL,
+            root["ts"],
+            agent=story["agent"],
+            approver=story["approver"],
+            text=f"@{handle} {story['text']}",
+            pause=pause,
+        )
+
+
+def _wait_for_root(world: DemoWorld, handle: str, stop: threading.Event) -> dict | None:
+    while not stop.wait(0.2):
+        for root in world.slack.messages(CHANNEL):
+            if f"@{handle}" in " ".join(world.slack.message_texts(root))[:400]:
+                return root
+    return None
+
+
+def brand_replies(world: DemoWorld) -> list[str]:
+    """What the brand posted on X (the stand-in), as lines for the terminal."""
+    lines = []
+    for tweet in world.x.tweets_by(world.x.brand_id):
+        to = (
+            world.x.user(tweet["in_reply_to_user_id"])["username"]
+            if tweet.get("in_reply_to_user_id")
+            else "?"
+        )
+        lines.append(f"On X: @{world.x.brand['username']} → @{to}: {tweet['text']}")
+    return lines
+
+
 def slack_message_count(world: DemoWorld) -> int:
     roots = world.slack.messages(CHANNEL)
     return len(roots) + sum(len(world.slack.thread(CHANNEL, r["ts"])) for r in roots)
@@ -149,17 +213,24 @@ def run_demo(speed: float = 1.0, once: bool = False, plain: bool = False) -> int
     stop = threading.Event()
     feeder = threading.Thread(target=feed_samples, args=(world, speed, stop), daemon=True)
     feeder.start()
-    expected = len(world.samples["posts"])
+    stories = threading.Thread(target=play_stories, args=(world, speed, stop), daemon=True)
+    stories.start()
+
+    def finished() -> bool:
+        return (
+            slack_message_count(world) >= len(world.samples["posts"])
+            and not stories.is_alive()
+            and len(brand_replies(world)) >= len(STORIES)
+        )
+
     try:
         if plain:
-            _plain_loop(world, once, expected, console)
+            _plain_loop(world, once, finished, console)
         else:
-            with Live(
-                render_channel(world.slack, CHANNEL, TEAM), console=console, refresh_per_second=4
-            ) as live:
-                while not (once and slack_message_count(world) >= expected):
+            with Live(_screen(world), console=console, refresh_per_second=4) as live:
+                while not (once and finished()):
                     time.sleep(0.5)
-                    live.update(render_channel(world.slack, CHANNEL, TEAM))
+                    live.update(_screen(world))
     except KeyboardInterrupt:
         pass
     finally:
@@ -171,14 +242,26 @@ def run_demo(speed: float = 1.0, once: bool = False, plain: bool = False) -> int
     return 0
 
 
-def _plain_loop(world: DemoWorld, once: bool, expected: int, console: Console) -> None:
+def _screen(world: DemoWorld) -> Group:
+    replies = [Text(line, style="bold green") for line in brand_replies(world)]
+    return Group(render_channel(world.slack, CHANNEL, TEAM), *replies)
+
+
+def _plain_loop(
+    world: DemoWorld, once: bool, finished: Callable[[], bool], console: Console
+) -> None:
     shown: dict[str, str] = {}
+    printed: set[str] = set()
     while True:
         for root in world.slack.messages(CHANNEL):
             _show(console, shown, root, TEAM, prefix="")
             for reply in world.slack.thread(CHANNEL, root["ts"]):
                 _show(console, shown, reply, TEAM, prefix="   ↳ ")
-        if once and slack_message_count(world) >= expected:
+        for line in brand_replies(world):
+            if line not in printed:
+                printed.add(line)
+                console.print(line, markup=False, highlight=False)
+        if once and finished():
             return
         time.sleep(0.5)
 

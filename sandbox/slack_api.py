@@ -387,10 +387,14 @@ class SlackStandIn(StandInServer):
             shown = [e for e in self.workspace.ephemerals if user_id in (None, e["user"])]
             return copy.deepcopy(shown)
 
+    def dm_channel(self, user_id: str) -> str | None:
+        """The id (D…) of the bot's direct conversation with `user_id`, once it exists."""
+        with self.lock:
+            return self.workspace.dm_channel(frozenset({user_id}))
+
     def dms(self, user_id: str) -> list[dict]:
         """Messages in the bot's direct conversation with `user_id`, oldest first."""
-        with self.lock:
-            channel_id = self.workspace.dm_channel(frozenset({user_id}))
+        channel_id = self.dm_channel(user_id)
         return self.messages(channel_id) if channel_id else []
 
     def open_views(self, user_id: str | None = None) -> list[dict]:

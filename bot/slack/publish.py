@@ -75,9 +75,16 @@ class PublishOutcome:
 class SlackPublisher:
     """Publishes pending posts to one channel; keeps the Slack rate-limit pause in memory."""
 
-    def __init__(self, client: WebClient, channel: str):
+    def __init__(
+        self,
+        client: WebClient,
+        channel: str,
+        refresh_card: Callable[[int], None] | None = None,
+    ):
         self.client = client
         self.channel = channel
+        # Re-renders a case's root card (status, deadline) after a follow-up changed it.
+        self.refresh_card = refresh_card
         self.display_text: DisplayText = masked_text
         self.paused_until: datetime | None = None
         self.last_error: str | None = None
@@ -154,7 +161,17 @@ class SlackPublisher:
             log.warning("Post %s: %s", post_id, self.last_error)
             return _Result.STOP
         self._record_success(factory, post_id, ts)
+        if thread_ts is not None and self.refresh_card is not None:
+            self._refresh(case.id)
         return _Result.POSTED
+
+    def _refresh(self, case_id: int) -> None:
+        """A follow-up may have reopened the case or made it wait for an answer again."""
+        try:
+            self.refresh_card(case_id)  # type: ignore[misc]
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            # The card catches up at the next change; the follow-up itself is posted.
+            log.warning("Could not refresh the card of case %s: %s", case_id, exc)
 
     def _message(self, post: Post, case: Case) -> tuple[str, list[Block]]:
         view, shown = case_view(case), post_view(post)

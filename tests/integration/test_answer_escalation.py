@@ -86,6 +86,9 @@ def test_closed_case_reopens_in_the_same_thread(sandbox: Sandbox) -> None:
     follow_up = sandbox.thread_of(root)[-1]
     assert "still charged twice" in follow_up["text"]
     assert f"<@{AGENT}>" in str(follow_up["blocks"]) and "reopened" in str(follow_up["blocks"])
+    # The root card says so too, without anyone clicking anything.
+    assert "Closed" not in card_status(slack, CHANNEL, root["ts"])
+    assert "Claimed" in card_status(slack, CHANNEL, root["ts"])
     # The case is open again: a reply can be drafted (a closed case refuses drafts).
     modal = open_draft_modal(slack, url, CHANNEL, root["ts"], AGENT)
     assert submit_draft(slack, url, AGENT, modal["id"], "@lucia Refund on its way", "public") == {}
