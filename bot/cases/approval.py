@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.cases.common import get_case
+from bot.cases.drafts import refuse_public_personal_data
 from bot.cases.history import record
 from bot.cases.permissions import require_approver
 from bot.errors import Conflict, UserFacingError
@@ -17,7 +18,7 @@ from bot.slack.answer_blocks import build_rejected_message, build_rejection_dm
 from bot.slack.cards import draft_view, permalink, post_in_thread, send_dm, show_draft
 from bot.slack.text import escape
 from storage.db import session_scope
-from storage.models import CaseStatus, Draft, DraftStatus, utcnow
+from storage.models import CaseStatus, Draft, DraftStatus, Visibility, utcnow
 
 
 class Approval(Enum):
@@ -49,8 +50,16 @@ def check_may_decide(services: Services, draft_id: int, user: str) -> None:
 def approve_draft(
     services: Services, draft_id: int, user: str, *, confirmed: bool = False
 ) -> Approval:
-    """Approve a pending draft (one approver wins), supersede the others, send it to X."""
+    """Approve a pending draft (one approver wins), supersede the pending drafts it
+    replaces, send it to X.
+
+    Only drafts of the same visibility are superseded: two public replies (or two private
+    messages) are alternatives, but a public reply and a private message are not. They
+    answer in different places and are often meant to go together, like the invitation and
+    the private message that Move to private drafts as a pair.
+    """
     check_may_decide(services, draft_id, user)
+    refuse_public_personal_data(services, draft_id)
     with session_scope(services.factory) as session:
         draft = _get_draft(session, draft_id)
         case = get_case(session, draft.case_id)
@@ -74,6 +83,7 @@ def approve_draft(
             select(Draft.id).where(
                 Draft.case_id == draft.case_id,
                 Draft.id != draft_id,
+                Draft.visibility == draft.visibility,
                 Draft.status == DraftStatus.PENDING,
             )
         ).all()
@@ -135,6 +145,7 @@ def retry_draft(services: Services, draft_id: int, user: str) -> None:
         draft = _get_draft(session, draft_id)
         author, editor = draft.author_slack_id, draft.editor_slack_id
     require_approver(services.settings, services.slack, user, author=author, editor=editor)
+    refuse_public_personal_data(services, draft_id)
     with session_scope(services.factory) as session:
         again = session.execute(
             update(Draft)
@@ -165,7 +176,8 @@ def decided_message(draft: Draft) -> str:
     if draft.status == DraftStatus.REJECTED:
         return f"Already rejected by <@{draft.rejected_by}>."
     if draft.status == DraftStatus.SUPERSEDED:
-        return "Another draft of this case was approved instead."
+        kind = "public reply" if draft.visibility == Visibility.PUBLIC else "private message"
+        return f"Another {kind} of this case was approved instead."
     return "This draft is waiting for approval."
 
 

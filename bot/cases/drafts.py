@@ -1,10 +1,15 @@
-"""Writing drafts: the modal's content, validation as X counts, saving and editing."""
+"""Writing drafts: the modal's content, validation as X counts and for personal data,
+saving and editing."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 from twitter_text import parse_tweet
 
 from bot.cases.common import get_case, latest_post
@@ -14,6 +19,8 @@ from bot.errors import Conflict, UserFacingError
 from bot.services import Services
 from bot.slack.answer_blocks import TEXT_FIELD, VISIBILITY_FIELD, DraftFormView
 from bot.slack.cards import notify_approvers, show_draft
+from bot.triage import PiiMatch, TriageConfig, mask_pii, outbound_pii
+from bot.triage.records import DEFAULT_CONFIG
 from storage.db import session_scope
 from storage.models import CaseStatus, Draft, DraftStatus, Visibility, utcnow
 
@@ -30,8 +37,39 @@ class DraftSubmission:
     user: str
 
 
-def validate_draft(text: str, visibility: str, publicly_replyable: bool) -> dict[str, str]:
-    """Problems with a draft, keyed by the modal field to show them beside. Pure."""
+def guard_config(config: TriageConfig, brand_user_id: str) -> TriageConfig:
+    """The triage config for checking the brand's own replies: the brand's numeric X id
+    (in its DM link) is the brand's, not someone's phone or card number."""
+    return dataclasses.replace(config, pii_allowlist=(*config.pii_allowlist, brand_user_id))
+
+
+def describe_personal_data(matches: Sequence[PiiMatch]) -> str:
+    """ "card number •••• •••• •••• 1111, email address j•••@•••.com": masked, never raw."""
+    shown = []
+    for match in matches:
+        alone = dataclasses.replace(match, start=0, end=len(match.value))
+        shown.append(f"{match.label} {mask_pii(match.value, [alone])}")
+    unique = list(dict.fromkeys(shown))
+    more = f" and {len(unique) - 3} more" if len(unique) > 3 else ""
+    return ", ".join(unique[:3]) + more
+
+
+def public_personal_data(text: str, config: TriageConfig) -> str | None:
+    """Why `text` must not be published, in words (masked), or None when it may be."""
+    found = outbound_pii(text, config)
+    if not found:
+        return None
+    return f"This public reply contains personal data ({describe_personal_data(found)})."
+
+
+def validate_draft(
+    text: str, visibility: str, publicly_replyable: bool, config: TriageConfig = DEFAULT_CONFIG
+) -> dict[str, str]:
+    """Problems with a draft, keyed by the modal field to show them beside. Pure.
+
+    A public reply holding personal data of any detected type is refused; a private
+    message may hold it (that is what private messages are for).
+    """
     errors: dict[str, str] = {}
     if visibility not in (Visibility.PUBLIC, Visibility.PRIVATE):
         errors[VISIBILITY_FIELD] = "Choose a public reply or a private message."
@@ -50,6 +88,8 @@ def validate_draft(text: str, visibility: str, publicly_replyable: bool) -> dict
                 "(links count 23, emoji and CJK characters 2). Shorten it, or send a private "
                 "message."
             )
+        elif found := public_personal_data(text, config):
+            errors[TEXT_FIELD] = f"{found} Remove it, or choose Private message."
     elif len(text) > MAX_PRIVATE_LENGTH:
         errors[TEXT_FIELD] = (
             f"Too long for a private message: {len(text):,}/{MAX_PRIVATE_LENGTH:,} characters."
@@ -89,7 +129,25 @@ def check_draft(services: Services, submission: DraftSubmission) -> dict[str, st
     """Validate a submitted draft against the case as it is now (for inline modal errors)."""
     with session_scope(services.factory) as session:
         replyable = latest_post(session, submission.case_id).publicly_replyable
-    return validate_draft(submission.text, submission.visibility, replyable)
+        brand = get_case(session, submission.case_id).brand.external_id
+    config = guard_config(services.settings.triage, brand)
+    return validate_draft(submission.text, submission.visibility, replyable, config)
+
+
+def refuse_public_personal_data(services: Services, draft_id: int) -> None:
+    """Checked again when sending: an old draft, or one written before a new PII pattern,
+    must never publish personal data by accident."""
+    with session_scope(services.factory) as session:
+        draft = session.get(Draft, draft_id)
+        if draft is None or draft.visibility != Visibility.PUBLIC:
+            return
+        text, brand = draft.text, draft.case.brand.external_id
+    found = public_personal_data(text, guard_config(services.settings.triage, brand))
+    if found:
+        raise UserFacingError(
+            f"Not sent: {found[0].lower()}{found[1:]} Edit the draft to remove it, or reject "
+            "it and send a private message instead."
+        )
 
 
 def save_draft(services: Services, submission: DraftSubmission) -> int:
@@ -109,31 +167,49 @@ def save_draft(services: Services, submission: DraftSubmission) -> int:
     # A unit of work that writes first: on SQLite a read-then-write transaction fails at
     # once ("database is locked") if the poll job committed in between.
     with session_scope(services.factory) as session:
-        draft = Draft(
-            case_id=submission.case_id,
-            author_slack_id=submission.user,
-            text=submission.text,
-            visibility=submission.visibility,
-            status=DraftStatus.PENDING,
-            written_after=seen,
-        )
-        session.add(draft)
-        session.flush()
-        draft_id = draft.id
-        record(
+        draft_id = add_draft(
             session,
             submission.case_id,
             submission.user,
-            "draft",
-            draft=draft_id,
-            visibility=submission.visibility,
+            submission.text,
+            submission.visibility,
+            written_after=seen,
         )
+    present_draft(services, draft_id, submission.user)
+    return draft_id
+
+
+def add_draft(
+    session: Session,
+    case_id: int,
+    author: str,
+    text: str,
+    visibility: str,
+    *,
+    written_after: datetime,
+) -> int:
+    """Insert a pending draft and its audit event; the caller's unit of work commits both."""
+    draft = Draft(
+        case_id=case_id,
+        author_slack_id=author,
+        text=text,
+        visibility=visibility,
+        status=DraftStatus.PENDING,
+        written_after=written_after,
+    )
+    session.add(draft)
+    session.flush()
+    record(session, case_id, author, "draft", draft=draft.id, visibility=visibility)
+    return draft.id
+
+
+def present_draft(services: Services, draft_id: int, author: str) -> None:
+    """Show a new draft in its thread and ask every approver (but the author) in a DM."""
     show_draft(services.slack, services.factory, draft_id)
     approvers = approver_ids(services.settings, services.slack)
     if not services.settings.allow_self_approval:
-        approvers -= {submission.user}
+        approvers -= {author}
     notify_approvers(services.slack, services.factory, draft_id, approvers)
-    return draft_id
 
 
 def _edit(services: Services, submission: DraftSubmission) -> None:

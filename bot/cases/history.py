@@ -12,7 +12,19 @@ from storage.db import session_scope
 from storage.models import AuditEvent
 
 # Details worth showing in the compact history, in this order.
-_SHOWN = ("draft", "visibility", "from", "team", "reason", "error", "url", "post", "note")
+_SHOWN = (
+    "draft",
+    "drafts",
+    "visibility",
+    "language",
+    "from",
+    "team",
+    "reason",
+    "error",
+    "url",
+    "post",
+    "note",
+)
 
 
 def record(session: Session, case_id: int, actor: str, action: str, **details: Any) -> None:

@@ -101,3 +101,14 @@ def require_approver(
     )
     if refusal:
         raise NotAllowed(refusal)
+
+
+def require_approver_role(settings: Settings, client: WebClient, user: str, to: str) -> None:
+    """Raise NotAllowed unless `user` is an approver (listed, or in the approver group);
+    `to` says what they tried, e.g. "see the original text"."""
+    if not settings.approver_user_ids and not settings.approver_usergroup_id:
+        raise NotAllowed(
+            "No approvers are configured: set APPROVER_USER_IDS or APPROVER_USERGROUP_ID."
+        )
+    if user not in approver_ids(settings, client, user):
+        raise NotAllowed(f"Only approvers can {to}. Ask someone in the approvers list.")

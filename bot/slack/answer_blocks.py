@@ -19,7 +19,6 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     Option,
-    OverflowMenuElement,
     PlainTextInputElement,
     RadioButtonsElement,
     SectionBlock,
@@ -27,8 +26,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.slack.blocks import CaseView
-from bot.slack.ids import Action, Callback, CaseMenu
+from bot.slack.ids import Action, Callback
 from bot.slack.text import SECTION_TEXT_LIMIT, cut_escaped, escape, link, one_line
 
 # Input block ids of the modals; validation errors are keyed by them.
@@ -81,6 +79,17 @@ class DraftFormView:
 
 
 @dataclass(frozen=True)
+class OriginalPost:
+    """A customer's post as written, personal data included (approvers, ephemeral only)."""
+
+    at: datetime
+    url: str
+    text: str
+    # Human words for what triage found: "card number", "email address".
+    found: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     at: datetime
     actor: str
@@ -89,16 +98,6 @@ class HistoryEntry:
 
 
 # -- the case card -----------------------------------------------------------------------
-def extend_case_actions(base: ActionsBlock, case: CaseView) -> ActionsBlock:
-    """The card's buttons (from `build_case_card`) plus a menu for history and unclaiming."""
-    # Option values carry the case id: an overflow has no button value of its own.
-    menu = [Option(value=f"{CaseMenu.HISTORY}:{case.id}", label="History")]
-    if case.owner:
-        menu.append(Option(value=f"{CaseMenu.UNCLAIM}:{case.id}", label="Unclaim"))
-    elements = [*base.elements, OverflowMenuElement(action_id=Action.CASE_MORE, options=menu)]
-    return ActionsBlock(block_id=base.block_id, elements=elements)
-
-
 def build_claimed_elsewhere(case_id: int, owner: str) -> tuple[str, list[Block]]:
     """The ephemeral for an agent who lost the race to claim."""
     text = f"Already claimed by <@{escape(owner)}>."
@@ -111,6 +110,58 @@ def build_claimed_elsewhere(case_id: int, owner: str) -> tuple[str, list[Block]]
             ],
         ),
     ]
+
+
+def build_moved_to_private(
+    public_draft: int | None, private_draft: int, why_no_public: str | None
+) -> tuple[str, list[Block]]:
+    """The clicker's ephemeral after Move to private: what was drafted, and why not more."""
+    if public_draft is not None:
+        text = (
+            f"Drafted a public reply inviting the customer to a private conversation "
+            f"(#{public_draft}) and a private message for the details (#{private_draft}). "
+            "Both wait for approval in the thread; approving one leaves the other waiting."
+        )
+    else:
+        text = (
+            f"Drafted only a private message (#{private_draft}): {why_no_public} "
+            "It waits for approval in the thread."
+        )
+    return _plain(text)
+
+
+def build_original_posts(case_id: int, posts: Sequence[OriginalPost]) -> tuple[str, list[Block]]:
+    """The unmasked posts of a case, for one approver's eyes (an ephemeral message)."""
+    title = f"🔓 Original text of case #{case_id}, personal data included"
+    blocks: list[Block] = [
+        SectionBlock(block_id="original_title", text=MarkdownTextObject(text=f"*{title}*")),
+        ContextBlock(
+            block_id="original_note",
+            elements=[
+                MarkdownTextObject(
+                    text="Only you can see this, and your viewing was recorded in the case "
+                    "history. Do not copy it into the thread."
+                )
+            ],
+        ),
+    ]
+    for index, post in enumerate(posts[:10]):
+        found = escape(", ".join(post.found))
+        head = f"{_when(post.at)} · {link(post.url, 'View on X')} · {found}"
+        body = cut_escaped(post.text, SECTION_TEXT_LIMIT - len(head) - 20, "…")
+        blocks.append(
+            SectionBlock(
+                block_id=f"original_{index}", text=MarkdownTextObject(text=f"{head}\n{body}")
+            )
+        )
+    if not posts:
+        blocks.append(
+            SectionBlock(
+                block_id="original_none",
+                text=MarkdownTextObject(text="_No post of this case holds personal data._"),
+            )
+        )
+    return title, blocks
 
 
 # -- the draft modal ---------------------------------------------------------------------

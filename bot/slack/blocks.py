@@ -18,10 +18,12 @@ from slack_sdk.models.blocks import (
     ConfirmObject,
     ContextBlock,
     MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
     SectionBlock,
 )
 
-from bot.slack.ids import Action
+from bot.slack.ids import Action, CaseMenu
 from bot.slack.text import (
     NOTIFICATION_TEXT_LIMIT,
     SECTION_TEXT_LIMIT,
@@ -90,7 +92,7 @@ def build_case_card(case: CaseView, post: PostView) -> tuple[str, list[Block]]:
     if exposed:
         blocks.append(SectionBlock(block_id="exposed", text=MarkdownTextObject(text=exposed)))
     blocks.append(SectionBlock(block_id="status", text=MarkdownTextObject(text=status_line(case))))
-    blocks.append(_case_buttons(case))
+    blocks.append(case_actions(case, post))
     return notification_text(case.customer, post.text), blocks
 
 
@@ -129,7 +131,7 @@ def build_minimal_card(case: CaseView, post: PostView) -> tuple[str, list[Block]
     text = f"{_who(case.customer)}\n{body}\n{link(post.url, 'Open on X')}"
     return notification_text(case.customer, post.text), [
         SectionBlock(block_id="post", text=MarkdownTextObject(text=text)),
-        _case_buttons(case),
+        case_actions(case, post),
     ]
 
 
@@ -158,15 +160,21 @@ def status_line(case: CaseView) -> str:
     return line
 
 
+def has_exposed_data(post: PostView) -> bool:
+    """Triage found personal data in the customer's post."""
+    return bool((post.triage or {}).get("pii"))
+
+
 def exposed_data_notice(post: PostView) -> str:
     """Said loudly: the customer published personal data, which we mask in Slack."""
-    found = (post.triage or {}).get("pii") or []
-    if not found:
+    if not has_exposed_data(post):
         return ""
+    found = (post.triage or {})["pii"]
     labels = list(dict.fromkeys(escape(str(m.get("label") or m.get("type"))) for m in found))
     return (
         f"🔒 *Customer exposed personal data in public* ({', '.join(labels)}). "
-        "It is masked here; consider moving the conversation to private messages."
+        "It is masked here; *Move to private* drafts a public invitation to a private "
+        "conversation and a private message, both for approval."
     )
 
 
@@ -213,7 +221,8 @@ def _triage_line(case: CaseView | None, post: PostView) -> str:
         parts.append(f"*{escape(str(priority))}* {detail}".rstrip())
     elif detail:
         parts.append(detail)
-    if case and case.respond_by and not case.first_response_at and case.status != "closed":
+    # Only while the case waits for an answer (a follow-up after our reply waits again).
+    if case and case.respond_by and case.status in ("new", "claimed", "escalated"):
         # "today 10:30" / "tomorrow 09:17": a P3 deadline is a day away.
         by = slack_date(
             case.respond_by.timestamp(),
@@ -224,9 +233,12 @@ def _triage_line(case: CaseView | None, post: PostView) -> str:
     return " · ".join(parts)
 
 
-def _case_buttons(case: CaseView) -> ActionsBlock:
+def case_actions(case: CaseView, post: PostView) -> ActionsBlock:
+    """Every action of a case card, decided here only: the first post and each re-render
+    show the same set. Button action ids are stable (old messages still carry them)."""
     value = str(case.id)
-    buttons = [
+    exposed = has_exposed_data(post)
+    elements: list[ButtonElement | OverflowMenuElement] = [
         ButtonElement(text="Claim", action_id=Action.CLAIM, value=value, style="primary"),
         ButtonElement(text="Draft reply", action_id=Action.DRAFT, value=value),
         ButtonElement(text="Escalate", action_id=Action.ESCALATE, value=value),
@@ -242,7 +254,23 @@ def _case_buttons(case: CaseView) -> ActionsBlock:
             ),
         ),
     ]
-    return ActionsBlock(block_id="case_actions", elements=buttons)
+    if exposed:
+        elements.append(
+            ButtonElement(text="Move to private", action_id=Action.MOVE_TO_PRIVATE, value=value)
+        )
+    # Option values carry the case id: an overflow menu has no value of its own.
+    menu = [Option(value=f"{CaseMenu.HISTORY}:{case.id}", label="History")]
+    if case.owner:
+        menu.append(Option(value=f"{CaseMenu.UNCLAIM}:{case.id}", label="Unclaim"))
+    if exposed:
+        menu.append(
+            Option(
+                value=f"{CaseMenu.SHOW_ORIGINAL}:{case.id}",
+                label="Show original (personal data)",
+            )
+        )
+    elements.append(OverflowMenuElement(action_id=Action.CASE_MORE, options=menu))
+    return ActionsBlock(block_id="case_actions", elements=elements)
 
 
 def _duration(delta: Any) -> str:

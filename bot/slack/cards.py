@@ -13,17 +13,12 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import ActionsBlock, Block
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.metadata import Metadata
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.slack.answer_blocks import (
-    DraftView,
-    build_approval_dm,
-    build_draft_message,
-    extend_case_actions,
-)
+from bot.slack.answer_blocks import DraftView, build_approval_dm, build_draft_message
 from bot.slack.blocks import blocks_as_dicts, build_case_card
 from bot.slack.ids import MessageKind
 from bot.slack.publish import DisplayText, case_view, post_view
@@ -62,10 +57,8 @@ def refresh_case_card(
         )
         if case.slack_ts is None or case.slack_channel is None or first is None:
             return  # not in Slack yet: the publisher will post it with the current state
-        view = case_view(case)
-        text, blocks = build_case_card(view, post_view(first, display_text(first)))
+        text, blocks = build_case_card(case_view(case), post_view(first, display_text(first)))
         channel, ts = case.slack_channel, case.slack_ts
-    blocks = [extend_case_actions(b, view) if isinstance(b, ActionsBlock) else b for b in blocks]
     slack.chat_update(channel=channel, ts=ts, text=text, blocks=blocks_as_dicts(blocks))
 
 

@@ -11,7 +11,9 @@ class Action(StrEnum):
     DRAFT = "case_draft"
     ESCALATE = "case_escalate"
     CLOSE = "case_close"
-    # The case card's overflow menu (history, unclaim).
+    # Shown when the customer exposed personal data: drafts a public invite plus a DM.
+    MOVE_TO_PRIVATE = "case_move_to_private"
+    # The case card's overflow menu (history, unclaim, show original).
     CASE_MORE = "case_more"
     TAKE_OVER = "case_take_over"
     APPROVE = "draft_approve"
@@ -27,6 +29,8 @@ class CaseMenu(StrEnum):
 
     HISTORY = "history"
     UNCLAIM = "unclaim"
+    # Approvers only, ephemeral, audited: the post as the customer wrote it.
+    SHOW_ORIGINAL = "show_original"
 
 
 class Callback(StrEnum):

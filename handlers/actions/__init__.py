@@ -10,6 +10,7 @@ from handlers.actions.close import handle_close
 from handlers.actions.draft import handle_draft
 from handlers.actions.edit import handle_edit
 from handlers.actions.escalate import handle_escalate
+from handlers.actions.move_to_private import handle_move_to_private
 from handlers.actions.reject import handle_reject
 from handlers.actions.retry import handle_retry
 from handlers.actions.take_over import handle_take_over
@@ -28,3 +29,4 @@ def register(app: App) -> None:
     app.action(Action.RETRY.value)(reported(handle_retry))
     app.action(Action.ESCALATE.value)(reported(handle_escalate))
     app.action(Action.CLOSE.value)(reported(handle_close))
+    app.action(Action.MOVE_TO_PRIVATE.value)(reported(handle_move_to_private))

@@ -4,8 +4,9 @@ from slack_bolt import Ack, BoltContext, Respond
 
 from bot.cases.claim import unclaim_case
 from bot.cases.history import case_history
+from bot.cases.private_data import reveal_original
 from bot.errors import UserFacingError
-from bot.slack.answer_blocks import build_history
+from bot.slack.answer_blocks import build_history, build_original_posts
 from bot.slack.blocks import blocks_as_dicts
 from bot.slack.ids import CaseMenu
 from handlers.actions.click import Click
@@ -14,21 +15,26 @@ from handlers.actions.click import Click
 def handle_case_menu(
     ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext
 ) -> None:
-    """The card's overflow menu: show the case history (only to the clicker), or unclaim."""
+    """The card's overflow menu: the case history or the original text (approvers only),
+    both shown only to the clicker; or unclaim."""
     ack()
     click = Click.from_body(body)
     services = context["services"]
     if click.choice == CaseMenu.HISTORY:
-        text, blocks = build_history(
-            click.target_id, case_history(services.factory, click.target_id)
-        )
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            text=text,
-            blocks=blocks_as_dicts(blocks),
-        )
+        message = build_history(click.target_id, case_history(services.factory, click.target_id))
+    elif click.choice == CaseMenu.SHOW_ORIGINAL:
+        originals = reveal_original(services, click.target_id, click.user)
+        message = build_original_posts(click.target_id, originals)
     elif click.choice == CaseMenu.UNCLAIM:
         unclaim_case(services, click.target_id, click.user)
+        return
     else:
         raise UserFacingError("This menu is out of date; use the case's latest message.")
+    text, blocks = message
+    # Ephemeral: never in the channel, whatever it holds.
+    respond(
+        response_type="ephemeral",
+        replace_original=False,
+        text=text,
+        blocks=blocks_as_dicts(blocks),
+    )

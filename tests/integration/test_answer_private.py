@@ -7,13 +7,13 @@ from bot.slack.ids import Action
 from sandbox.agent_story import (
     card_status,
     claim,
-    dm_channel,
     open_draft_modal,
     press,
     submit_draft,
     thread_text,
     wait_for_draft,
 )
+from tests.integration.answer_steps import approve_from_dm
 from tests.integration.harness import CHANNEL, Sandbox
 
 AGENT, APPROVER = "U0AGENT1", "U0LEAD"
@@ -33,20 +33,11 @@ def _draft_private(sandbox: Sandbox) -> dict:
     return root
 
 
-def _approve_from_dm(sandbox: Sandbox) -> None:
-    slack = sandbox.slack
-    (dm,) = slack.wait_for(lambda: slack.dms(APPROVER))
-    status, _ = press(
-        slack, sandbox.bot_url, dm_channel(slack, APPROVER), dm["ts"], APPROVER, Action.APPROVE
-    )
-    assert status == 200
-
-
 def test_private_reply_is_sent_as_a_dm(sandbox: Sandbox) -> None:
     sandbox.start_bot(APPROVER_USER_IDS=APPROVER)
     root = _draft_private(sandbox)
 
-    _approve_from_dm(sandbox)
+    approve_from_dm(sandbox, APPROVER)
 
     (sent,) = sandbox.slack.wait_for(lambda: sandbox.x.dms_to("lucia"), 10)
     assert sent["text"] == TEXT
@@ -65,7 +56,7 @@ def test_dm_refusal_is_explained_and_retry_sends_it_once_allowed(sandbox: Sandbo
     sandbox.x.set_accepts_dms("lucia", False)
     slack = sandbox.slack
 
-    _approve_from_dm(sandbox)
+    approve_from_dm(sandbox, APPROVER)
 
     failed = slack.wait_for(
         lambda: [m for m in sandbox.thread_of(root) if "was not sent" in m["text"]], 10

@@ -15,6 +15,7 @@ from sandbox.agent_story import (
     submit_draft,
     wait_for_draft,
 )
+from tests.integration.answer_steps import root_case_id
 from tests.integration.harness import CHANNEL, Sandbox
 
 AGENT, OTHER_AGENT, APPROVER, APPROVER2 = "U0AGENT1", "U0AGENT2", "U0LEAD", "U0LEAD2"
@@ -141,8 +142,3 @@ def test_history_and_unclaim_from_the_card_menu(sqlite_sandbox: Sandbox) -> None
     body = str(history["blocks"])
     assert body.index("*open*") < body.index("*claim*") < body.index("*unclaim*")
     assert f"<@{AGENT}>" in body
-
-
-def root_case_id(sandbox: Sandbox) -> str:
-    menu = [b for b in sandbox.roots()[0]["blocks"] if b["type"] == "actions"][0]["elements"][-1]
-    return menu["options"][0]["value"].split(":")[1]

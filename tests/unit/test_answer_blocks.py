@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from slack_sdk.models.blocks import ActionsBlock
-
 from bot.slack.answer_blocks import (
     DraftFormView,
     DraftView,
@@ -18,9 +16,8 @@ from bot.slack.answer_blocks import (
     build_escalation_message,
     build_history,
     build_send_failed_message,
-    extend_case_actions,
 )
-from bot.slack.blocks import CaseView, CustomerView, blocks_as_dicts
+from bot.slack.blocks import CaseView, CustomerView, PostView, blocks_as_dicts, build_case_card
 from bot.slack.ids import Action
 
 EVIL = "hi <!channel> <@U0SPOOF> & <https://evil|click>"
@@ -128,10 +125,14 @@ def test_claimed_elsewhere_offers_take_over() -> None:
 
 def test_card_menu_offers_history_and_unclaim_only_when_owned() -> None:
     customer = CustomerView(handle="lucia", name="Lucía", followers=1, verified=False)
-    base = ActionsBlock(block_id="case_actions", elements=[])
-    unowned = extend_case_actions(base, CaseView(id=7, status="new", customer=customer)).to_dict()
-    owned = extend_case_actions(
-        base, CaseView(id=7, status="claimed", customer=customer, owner="U0A")
-    ).to_dict()
-    assert [o["value"] for o in unowned["elements"][-1]["options"]] == ["history:7"]
-    assert [o["value"] for o in owned["elements"][-1]["options"]] == ["history:7", "unclaim:7"]
+    post = PostView(
+        external_id="1", text="hi", url="https://x.com/l/status/1", created_at=datetime.now(UTC)
+    )
+
+    def menu(case: CaseView) -> list[str]:
+        actions = blocks_as_dicts(build_case_card(case, post)[1])[-1]
+        return [o["value"] for o in actions["elements"][-1]["options"]]
+
+    assert menu(CaseView(id=7, status="new", customer=customer)) == ["history:7"]
+    owned = CaseView(id=7, status="claimed", customer=customer, owner="U0A")
+    assert menu(owned) == ["history:7", "unclaim:7"]

@@ -54,8 +54,9 @@ def test_card_shows_who_what_when_link_status_and_buttons():
         Action.DRAFT,
         Action.ESCALATE,
         Action.CLOSE,
+        Action.CASE_MORE,
     ]
-    assert [a["text"]["text"] for a in actions] == ["Claim", "Draft reply", "Escalate", "Close"]
+    assert [a["text"]["text"] for a in actions[:4]] == ["Claim", "Draft reply", "Escalate", "Close"]
     assert fallback.startswith("@lucia_m: Mi pedido")
 
 
