@@ -27,7 +27,7 @@ from bot.polling import ProgressFactory
 from bot.server import HttpServer, make_wsgi_app
 from bot.services import Services
 from bot.slack.cards import refresh_case_card
-from bot.slack.publish import SETUP_ERRORS, SlackPublisher, masked_text
+from bot.slack.publish import SETUP_ERRORS, SlackPublisher
 from storage.db import check_schema, make_engine, make_session_factory
 
 log = logging.getLogger("carethread")
@@ -159,9 +159,7 @@ def build_runtime(settings: Settings, progress_factory: ProgressFactory | None =
     publisher = SlackPublisher(
         publisher_client,
         settings.slack_channel_id,
-        refresh_card=lambda case_id: refresh_case_card(
-            publisher_client, factory, case_id, masked_text
-        ),
+        refresh_card=lambda case_id: refresh_case_card(publisher_client, factory, case_id),
     )
     services = Services(
         settings=settings,

@@ -61,11 +61,7 @@ class Cycle:
         published = self.publisher.publish_pending(self.factory, self.stop)
         if not self.stop.is_set():
             # Replies whose sending a crash interrupted: settled (never sent twice) here.
-            resume_interrupted_sends(
-                Outbound(
-                    self.factory, self.network, self.publisher.client, self.publisher.display_text
-                )
-            )
+            resume_interrupted_sends(Outbound(self.factory, self.network, self.publisher.client))
         self.last_run_at = datetime.now(UTC)
         if self.on_done:
             self.on_done(polled, published)

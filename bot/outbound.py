@@ -35,7 +35,6 @@ from bot.slack.answer_blocks import (
     build_sent_message,
 )
 from bot.slack.cards import draft_view, post_in_thread, refresh_case_card, show_draft
-from bot.slack.publish import DisplayText
 from storage.db import session_scope
 from storage.models import Case, CaseStatus, Draft, DraftStatus, Visibility, utcnow
 
@@ -61,7 +60,6 @@ class Outbound:
     factory: sessionmaker[Session]
     network: Network
     slack: WebClient
-    display_text: DisplayText
 
 
 @dataclass(frozen=True)
@@ -291,7 +289,7 @@ def _show_outcome(
     view = _view(out.factory, claim.draft_id)
     post_in_thread(out.slack, out.factory, claim.case_id, build(view), draft_id=claim.draft_id)
     show_draft(out.slack, out.factory, claim.draft_id)
-    refresh_case_card(out.slack, out.factory, claim.case_id, out.display_text)
+    refresh_case_card(out.slack, out.factory, claim.case_id)
 
 
 def _view(factory: sessionmaker[Session], draft_id: int) -> DraftView:

@@ -32,7 +32,6 @@ def outbound(services: Services) -> Outbound:
         factory=services.factory,
         network=services.network,
         slack=services.slack,
-        display_text=services.publisher.display_text,
     )
 
 

@@ -13,7 +13,7 @@ from storage.models import Case, Post
 
 def refresh_card(services: Services, case_id: int) -> None:
     """Show the case's current owner and status on its root message."""
-    refresh_case_card(services.slack, services.factory, case_id, services.publisher.display_text)
+    refresh_case_card(services.slack, services.factory, case_id)
 
 
 def get_case(session: Session, case_id: int) -> Case:

@@ -19,6 +19,7 @@ from bot.errors import Conflict, UserFacingError
 from bot.services import Services
 from bot.slack.answer_blocks import TEXT_FIELD, VISIBILITY_FIELD, DraftFormView
 from bot.slack.cards import notify_approvers, show_draft
+from bot.slack.publish import masked_text
 from bot.triage import PiiMatch, TriageConfig, mask_pii, outbound_pii
 from bot.triage.records import DEFAULT_CONFIG
 from storage.db import session_scope
@@ -117,7 +118,7 @@ def draft_form(services: Services, case_id: int, draft_id: int | None = None) ->
             case_id=case_id,
             draft_id=draft_id,
             customer_handle=handle,
-            post_text=services.publisher.display_text(post),
+            post_text=masked_text(post),
             post_url=post.url,
             publicly_replyable=replyable,
             text=text,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.slack.answer_blocks import DraftView, build_approval_dm, build_draft_message
 from bot.slack.blocks import blocks_as_dicts, build_case_card
 from bot.slack.ids import MessageKind
-from bot.slack.publish import DisplayText, case_view, post_view
+from bot.slack.publish import case_view, post_view
 from storage.db import session_scope
 from storage.models import Case, Draft, DraftNotice, Post
 
@@ -46,9 +46,7 @@ def draft_view(draft: Draft) -> DraftView:
     )
 
 
-def refresh_case_card(
-    slack: WebClient, factory: sessionmaker[Session], case_id: int, display_text: DisplayText
-) -> None:
+def refresh_case_card(slack: WebClient, factory: sessionmaker[Session], case_id: int) -> None:
     """Re-render the case's root message from the database (owner, status, buttons)."""
     with session_scope(factory) as session:
         case = session.get_one(Case, case_id)
@@ -57,7 +55,7 @@ def refresh_case_card(
         )
         if case.slack_ts is None or case.slack_channel is None or first is None:
             return  # not in Slack yet: the publisher will post it with the current state
-        text, blocks = build_case_card(case_view(case), post_view(first, display_text(first)))
+        text, blocks = build_case_card(case_view(case), post_view(first))
         channel, ts = case.slack_channel, case.slack_ts
     slack.chat_update(channel=channel, ts=ts, text=text, blocks=blocks_as_dicts(blocks))
 

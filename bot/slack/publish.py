@@ -85,7 +85,6 @@ class SlackPublisher:
         self.channel = channel
         # Re-renders a case's root card (status, deadline) after a follow-up changed it.
         self.refresh_card = refresh_card
-        self.display_text: DisplayText = masked_text
         self.paused_until: datetime | None = None
         self.last_error: str | None = None
 
@@ -297,10 +296,6 @@ def case_view(case: Case) -> CaseView:
         created_at=case.created_at,
         close_reason=case.close_reason,
     )
-
-
-# Kept while the answering code still takes a text function; `post_view` masks by itself.
-DisplayText = Callable[[Post], str]
 
 
 def masked_text(post: Post) -> str:
