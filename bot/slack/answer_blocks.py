@@ -209,11 +209,22 @@ def build_draft_modal(form: DraftFormView) -> View:
             )
         )
     metadata = {"case_id": form.case_id, "draft_id": form.draft_id}
+    return _modal(
+        Callback.DRAFT,
+        "Edit draft" if form.draft_id else "Draft a reply",
+        "Save draft",
+        metadata,
+        blocks,
+    )
+
+
+def _modal(callback: Callback, title: str, submit: str, metadata: dict, blocks: list) -> View:
+    """A modal of ours: Cancel to close, its context carried in private_metadata."""
     return View(
         type="modal",
-        callback_id=Callback.DRAFT,
-        title="Edit draft" if form.draft_id else "Draft a reply",
-        submit="Save draft",
+        callback_id=callback,
+        title=title,
+        submit=submit,
         close="Cancel",
         private_metadata=json.dumps(metadata),
         blocks=blocks,
@@ -458,14 +469,12 @@ def _plain(text: str) -> tuple[str, list[Block]]:
 
 # -- small modals --------------------------------------------------------------------------
 def build_reject_modal(draft_id: int) -> View:
-    return View(
-        type="modal",
-        callback_id=Callback.REJECT,
-        title="Reject draft",
-        submit="Reject",
-        close="Cancel",
-        private_metadata=json.dumps({"draft_id": draft_id}),
-        blocks=[
+    return _modal(
+        Callback.REJECT,
+        "Reject draft",
+        "Reject",
+        {"draft_id": draft_id},
+        [
             InputBlock(
                 block_id=REASON_FIELD,
                 label="Why? The author will see this.",
@@ -492,27 +501,17 @@ def build_escalate_modal(case_id: int, teams: Sequence[str]) -> View:
             element=PlainTextInputElement(action_id=NOTE_FIELD, multiline=True, max_length=1000),
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=Callback.ESCALATE,
-        title="Escalate case",
-        submit="Escalate",
-        close="Cancel",
-        private_metadata=json.dumps({"case_id": case_id}),
-        blocks=blocks,
-    )
+    return _modal(Callback.ESCALATE, "Escalate case", "Escalate", {"case_id": case_id}, blocks)
 
 
 def build_close_modal(case_id: int) -> View:
     options = [Option(value=value, label=label) for value, label in CLOSE_REASONS.items()]
-    return View(
-        type="modal",
-        callback_id=Callback.CLOSE,
-        title="Close case",
-        submit="Close case",
-        close="Cancel",
-        private_metadata=json.dumps({"case_id": case_id}),
-        blocks=[
+    return _modal(
+        Callback.CLOSE,
+        "Close case",
+        "Close case",
+        {"case_id": case_id},
+        [
             InputBlock(
                 block_id=REASON_FIELD,
                 label="Reason",
