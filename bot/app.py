@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -67,9 +69,10 @@ def make_slack_client(settings: Settings, *, retry_rate_limits: bool) -> WebClie
     return client
 
 
-def make_bolt_app(settings: Settings, services: Services) -> App:
+def make_bolt_app(settings: Settings, services: Services, listeners: ThreadPoolExecutor) -> App:
     app = App(
         client=services.slack,
+        listener_executor=listeners,
         signing_secret=settings.slack_signing_secret,
         # We run auth.test ourselves at start-up, with a clearer message.
         token_verification_enabled=False,
@@ -94,6 +97,8 @@ class Runtime:
     network: XNetwork
     bolt: App
     cycle: Cycle
+    # Where Bolt runs listeners after ack(); drained on shutdown.
+    listeners: ThreadPoolExecutor
     scheduler: BackgroundScheduler | None = None
     http: HttpServer | None = None
     socket_mode: SocketModeHandler | None = None
@@ -129,21 +134,28 @@ class Runtime:
     def stop(self) -> None:
         """Stop taking work, let a running cycle finish its current step, close everything.
 
-        Bounded: a cycle still running after SHUTDOWN_SECONDS is abandoned, which is
-        safe because checkpoints move only with the posts they cover and Slack posts
-        are reconciled before any retry.
+        Bounded: work still running after SHUTDOWN_SECONDS is abandoned, which is safe
+        because checkpoints move only with the posts they cover, Slack posts are
+        reconciled before any retry, and a reply's send is recorded before X is called
+        and settled by the next process.
         """
+        deadline = time.monotonic() + SHUTDOWN_SECONDS
         self.cycle.stop.set()
+        # No new clicks; the ones already acknowledged (an approval on its way to X,
+        # say) finish, alongside the running poll cycle.
         if self.socket_mode:
             self.socket_mode.close()
-        if self.scheduler and self.scheduler.running:
-            waiter = threading.Thread(
-                target=self.scheduler.shutdown, kwargs={"wait": True}, daemon=True
-            )
-            waiter.start()
-            waiter.join(SHUTDOWN_SECONDS)
         if self.http:
             self.http.close()
+        waiters = [threading.Thread(target=self.listeners.shutdown, daemon=True)]
+        if self.scheduler and self.scheduler.running:
+            waiters.append(
+                threading.Thread(target=self.scheduler.shutdown, kwargs={"wait": True}, daemon=True)
+            )
+        for waiter in waiters:
+            waiter.start()
+        for waiter in waiters:
+            waiter.join(max(0.0, deadline - time.monotonic()))
         self.engine.dispose()
 
 
@@ -177,7 +189,9 @@ def build_runtime(settings: Settings, progress_factory: ProgressFactory | None =
         progress_factory=progress_factory,
         triage=make_triage(settings.triage),
     )
-    return Runtime(settings, engine, factory, network, make_bolt_app(settings, services), cycle)
+    listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-listener")
+    bolt = make_bolt_app(settings, services, listeners)
+    return Runtime(settings, engine, factory, network, bolt, cycle, listeners)
 
 
 def _check_slack(client: WebClient) -> None:

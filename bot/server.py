@@ -63,4 +63,4 @@ class HttpServer:
 
     def close(self) -> None:
         self._server.close()
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=2)
