@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates .venv at the repository root if it is missing and installs Carethread into it.
-# Re-installs only when pyproject.toml changed. Usage: scripts/setup.sh [dev]
+# Re-installs only when pyproject.toml or the set of packages changed (an editable install
+# records which folders are packages). Usage: scripts/setup.sh [dev]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -12,7 +13,7 @@ fi
 extra=""
 [ "${1:-}" = "dev" ] && extra="[dev]"
 stamp=".venv/.installed$extra"
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+want="$({ cat pyproject.toml; find bot handlers storage sandbox -name __init__.py | sort; } | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "Installing Carethread$extra into .venv…" >&2
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip

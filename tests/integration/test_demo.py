@@ -1,0 +1,27 @@
+"""README's first command runs the demo: it must show cases arriving and a reply landing on X."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.timeout(180)
+def test_demo_runs_the_whole_loop_without_any_credentials(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "X_", "DATABASE_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--plain", "--once", "--speed", "10"],
+        capture_output=True,
+        text=True,
+        timeout=170,
+        cwd=tmp_path,
+        env={**env, "COLUMNS": "400"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout
+    assert "@lucia_mtz" in out and "Claimed by @maria" in out
+    assert "On X: @acmeconecta → @lucia_mtz" in out
+    assert "&lt;" not in out and "Ping Test" in out  # escaped for Slack, shown literally here
