@@ -22,7 +22,7 @@ from enum import Enum
 
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cases.common import latest_post
@@ -35,7 +35,7 @@ from bot.slack.answer_blocks import (
     build_sent_message,
 )
 from bot.slack.cards import draft_view, post_in_thread, refresh_case_card, show_draft
-from storage.db import session_scope
+from storage.db import compare_and_set, session_scope
 from storage.models import Case, CaseStatus, Draft, DraftStatus, Visibility, utcnow
 
 log = logging.getLogger(__name__)
@@ -152,16 +152,16 @@ def _settle(out: Outbound, draft_id: int) -> bool:
         return True
     # Not on X: release the dead sender's claim (only if still its) and send once.
     with session_scope(out.factory) as session:
-        released = session.execute(
-            update(Draft)
-            .where(
+        released = compare_and_set(
+            session,
+            Draft,
+            [
                 Draft.id == draft_id,
                 Draft.status == DraftStatus.APPROVED,
                 Draft.send_attempts == claim.attempt,
-            )
-            .values(send_started_at=None)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            ],
+            dict(send_started_at=None),
+        )
     if not released:
         return False
     log.info("Draft %s was not on X after an interrupted send; sending it now", draft_id)
@@ -184,16 +184,16 @@ def _lookup(network: Network, claim: _Claim) -> SentReply | None:
 def _claim_send(factory: sessionmaker[Session], draft_id: int) -> _Claim | None:
     started = utcnow()
     with session_scope(factory) as session:
-        claimed = session.execute(
-            update(Draft)
-            .where(
+        claimed = compare_and_set(
+            session,
+            Draft,
+            [
                 Draft.id == draft_id,
                 Draft.status == DraftStatus.APPROVED,
                 Draft.send_started_at.is_(None),
-            )
-            .values(send_started_at=started, send_attempts=Draft.send_attempts + 1)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            ],
+            dict(send_started_at=started, send_attempts=Draft.send_attempts + 1),
+        )
         if not claimed:
             return None
         draft = session.get_one(Draft, draft_id)
@@ -235,18 +235,18 @@ def _record_success(
 ) -> SendOutcome:
     now = utcnow()
     with session_scope(out.factory) as session:
-        done = session.execute(
-            update(Draft)
-            .where(_still_mine(claim))
-            .values(
+        done = compare_and_set(
+            session,
+            Draft,
+            [_still_mine(claim)],
+            dict(
                 status=DraftStatus.POSTED,
                 posted_at=now,
                 external_id=sent.external_id,
                 external_url=sent.url,
                 last_error=None,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            ),
+        )
         if not done:
             return SendOutcome.NOT_MINE
         case = session.get_one(Case, claim.case_id)
@@ -270,12 +270,12 @@ def _record_success(
 
 def _record_failure(out: Outbound, claim: _Claim, reason: str) -> SendOutcome:
     with session_scope(out.factory) as session:
-        done = session.execute(
-            update(Draft)
-            .where(_still_mine(claim))
-            .values(status=DraftStatus.FAILED, last_error=reason[:500], send_started_at=None)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        done = compare_and_set(
+            session,
+            Draft,
+            [_still_mine(claim)],
+            dict(status=DraftStatus.FAILED, last_error=reason[:500], send_started_at=None),
+        )
         if not done:
             return SendOutcome.NOT_MINE
         record(session, claim.case_id, BOT, "post_failed", draft=claim.draft_id, error=reason)

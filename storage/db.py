@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import fcntl
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
@@ -95,6 +96,24 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit if the block succeeds, roll back if it raises."""
     with factory.begin() as session:
         yield session
+
+
+def compare_and_set(
+    session: Session, model: type, conditions: Sequence[Any], values: dict[str, Any]
+) -> bool:
+    """`UPDATE model SET values WHERE conditions`; True when a row matched.
+
+    The one way state changes that people race for (claim, approve, start sending):
+    the condition and the write are one statement, so of two concurrent clicks
+    exactly one matches, on SQLite and PostgreSQL alike.
+    """
+    result = session.execute(
+        update(model)
+        .where(*conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cases.common import get_case
@@ -17,7 +17,7 @@ from bot.services import Services
 from bot.slack.answer_blocks import build_rejected_message, build_rejection_dm
 from bot.slack.cards import draft_view, permalink, post_in_thread, send_dm, show_draft
 from bot.slack.text import escape
-from storage.db import session_scope
+from storage.db import compare_and_set, session_scope
 from storage.models import CaseStatus, Draft, DraftStatus, Visibility, utcnow
 
 
@@ -68,12 +68,12 @@ def approve_draft(
     if stale and not confirmed:
         return Approval.NEEDS_CONFIRMATION
     with session_scope(services.factory) as session:
-        won = session.execute(
-            update(Draft)
-            .where(Draft.id == draft_id, Draft.status == DraftStatus.PENDING)
-            .values(status=DraftStatus.APPROVED, approved_by=user, approved_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        won = compare_and_set(
+            session,
+            Draft,
+            [Draft.id == draft_id, Draft.status == DraftStatus.PENDING],
+            dict(status=DraftStatus.APPROVED, approved_by=user, approved_at=utcnow()),
+        )
         draft = _get_draft(session, draft_id)
         if not won:
             session.refresh(draft)
@@ -87,11 +87,11 @@ def approve_draft(
             )
         ).all()
         if others:
-            session.execute(
-                update(Draft)
-                .where(Draft.id.in_(others), Draft.status == DraftStatus.PENDING)
-                .values(status=DraftStatus.SUPERSEDED)
-                .execution_options(synchronize_session=False)
+            compare_and_set(
+                session,
+                Draft,
+                [Draft.id.in_(others), Draft.status == DraftStatus.PENDING],
+                dict(status=DraftStatus.SUPERSEDED),
             )
         record(
             session,
@@ -112,12 +112,12 @@ def reject_draft(services: Services, draft_id: int, user: str, reason: str) -> N
     """Reject a pending draft with a reason shown in the thread and sent to its author."""
     check_may_decide(services, draft_id, user)
     with session_scope(services.factory) as session:
-        rejected = session.execute(
-            update(Draft)
-            .where(Draft.id == draft_id, Draft.status == DraftStatus.PENDING)
-            .values(status=DraftStatus.REJECTED, rejected_by=user, reject_reason=reason[:500])
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        rejected = compare_and_set(
+            session,
+            Draft,
+            [Draft.id == draft_id, Draft.status == DraftStatus.PENDING],
+            dict(status=DraftStatus.REJECTED, rejected_by=user, reject_reason=reason[:500]),
+        )
         draft = _get_draft(session, draft_id)
         if not rejected:
             session.refresh(draft)
@@ -146,12 +146,12 @@ def retry_draft(services: Services, draft_id: int, user: str) -> None:
     require_approver(services.settings, services.slack, user, author=author, editor=editor)
     refuse_public_personal_data(services, draft_id)
     with session_scope(services.factory) as session:
-        again = session.execute(
-            update(Draft)
-            .where(Draft.id == draft_id, Draft.status == DraftStatus.FAILED)
-            .values(status=DraftStatus.APPROVED, last_error=None)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        again = compare_and_set(
+            session,
+            Draft,
+            [Draft.id == draft_id, Draft.status == DraftStatus.FAILED],
+            dict(status=DraftStatus.APPROVED, last_error=None),
+        )
         draft = _get_draft(session, draft_id)
         if not again:
             session.refresh(draft)

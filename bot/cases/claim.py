@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import case as when
-from sqlalchemy import update
 
 from bot.cases.common import get_case, refresh_card
 from bot.cases.history import record
 from bot.errors import Conflict, NotAllowed
 from bot.services import Services
-from storage.db import session_scope
+from storage.db import compare_and_set, session_scope
 from storage.models import Case, CaseStatus, utcnow
 
 
@@ -28,20 +27,20 @@ def claim_case(services: Services, case_id: int, user: str) -> ClaimResult:
     with session_scope(services.factory) as session:
         # The conditional UPDATE is the first statement, so SQLite takes its write lock
         # at once and PostgreSQL re-checks the WHERE after a concurrent commit.
-        won = session.execute(
-            update(Case)
-            .where(
+        won = compare_and_set(
+            session,
+            Case,
+            [
                 Case.id == case_id,
                 Case.owner_slack_id.is_(None),
                 Case.status != CaseStatus.CLOSED,
-            )
-            .values(
+            ],
+            dict(
                 owner_slack_id=user,
                 status=when((Case.status == CaseStatus.NEW, CaseStatus.CLAIMED), else_=Case.status),
                 updated_at=utcnow(),
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            ),
+        )
         case = get_case(session, case_id)
         if won:
             record(session, case_id, user, "claim")
@@ -65,16 +64,16 @@ def take_over_case(services: Services, case_id: int, user: str) -> None:
         owner_was = (
             Case.owner_slack_id.is_(None) if previous is None else Case.owner_slack_id == previous
         )
-        moved = session.execute(
-            update(Case)
-            .where(Case.id == case_id, owner_was, Case.status != CaseStatus.CLOSED)
-            .values(
+        moved = compare_and_set(
+            session,
+            Case,
+            [Case.id == case_id, owner_was, Case.status != CaseStatus.CLOSED],
+            dict(
                 owner_slack_id=user,
                 status=when((Case.status == CaseStatus.NEW, CaseStatus.CLAIMED), else_=Case.status),
                 updated_at=utcnow(),
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            ),
+        )
         if not moved:
             raise Conflict("The case changed hands in the meantime; look at the card again.")
         record(session, case_id, user, "take_over", **{"from": previous})
@@ -84,16 +83,16 @@ def take_over_case(services: Services, case_id: int, user: str) -> None:
 def unclaim_case(services: Services, case_id: int, user: str) -> None:
     """Put the case back in the queue; only its owner may."""
     with session_scope(services.factory) as session:
-        released = session.execute(
-            update(Case)
-            .where(Case.id == case_id, Case.owner_slack_id == user)
-            .values(
+        released = compare_and_set(
+            session,
+            Case,
+            [Case.id == case_id, Case.owner_slack_id == user],
+            dict(
                 owner_slack_id=None,
                 status=when((Case.status == CaseStatus.CLAIMED, CaseStatus.NEW), else_=Case.status),
                 updated_at=utcnow(),
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            ),
+        )
         if not released:
             owner = get_case(session, case_id).owner_slack_id
             if owner is None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
-
 from bot.cases.common import refresh_card
 from bot.cases.history import record
 from bot.errors import Conflict, UserFacingError
 from bot.services import Services
 from bot.slack.answer_blocks import CLOSE_REASONS, build_closed_message
 from bot.slack.cards import post_in_thread
-from storage.db import session_scope
+from storage.db import compare_and_set, session_scope
 from storage.models import Case, CaseStatus, utcnow
 
 
@@ -19,12 +17,12 @@ def close_case(services: Services, case_id: int, user: str, reason: str) -> None
         raise UserFacingError("Choose why the case is closed.")
     now = utcnow()
     with session_scope(services.factory) as session:
-        closed = session.execute(
-            update(Case)
-            .where(Case.id == case_id, Case.status != CaseStatus.CLOSED)
-            .values(status=CaseStatus.CLOSED, close_reason=reason, closed_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        closed = compare_and_set(
+            session,
+            Case,
+            [Case.id == case_id, Case.status != CaseStatus.CLOSED],
+            dict(status=CaseStatus.CLOSED, close_reason=reason, closed_at=now, updated_at=now),
+        )
         if not closed:
             raise Conflict("This case is already closed.")
         record(session, case_id, user, "close", reason=reason)

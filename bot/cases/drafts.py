@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 from twitter_text import parse_tweet
 
@@ -22,7 +21,7 @@ from bot.slack.cards import notify_approvers, show_draft
 from bot.slack.publish import masked_text
 from bot.triage import PiiMatch, TriageConfig, mask_pii, outbound_pii
 from bot.triage.records import DEFAULT_CONFIG
-from storage.db import session_scope
+from storage.db import compare_and_set, session_scope
 from storage.models import CaseStatus, Draft, DraftStatus, Visibility, utcnow
 
 MAX_PUBLIC_WEIGHT = 280  # X's weighted length: URLs 23, emoji and CJK 2
@@ -218,19 +217,19 @@ def _edit(services: Services, submission: DraftSubmission) -> None:
     with session_scope(services.factory) as session:
         seen = get_case(session, submission.case_id).last_customer_post_at
     with session_scope(services.factory) as session:
-        changed = session.execute(
-            update(Draft)
-            .where(Draft.id == submission.draft_id, Draft.status == DraftStatus.PENDING)
-            .values(
+        changed = compare_and_set(
+            session,
+            Draft,
+            [Draft.id == submission.draft_id, Draft.status == DraftStatus.PENDING],
+            dict(
                 text=submission.text,
                 visibility=submission.visibility,
                 editor_slack_id=submission.user,
                 # The editor saw the conversation as it is now.
                 written_after=seen,
                 updated_at=utcnow(),
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            ),
+        )
         if not changed:
             raise Conflict("This draft was decided on meanwhile and can no longer be edited.")
         record(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import update
 
 from bot.cases.common import get_case, refresh_card
 from bot.cases.history import record
@@ -15,7 +14,7 @@ from bot.errors import Conflict, UserFacingError
 from bot.services import Services
 from bot.slack.answer_blocks import build_escalation_dm, build_escalation_message
 from bot.slack.cards import case_thread_link, post_in_thread, send_dm
-from storage.db import session_scope
+from storage.db import compare_and_set, session_scope
 from storage.models import Case, CaseStatus, utcnow
 
 log = logging.getLogger(__name__)
@@ -37,17 +36,17 @@ def escalate_case(services: Services, case_id: int, user: str, team_name: str, n
     with session_scope(services.factory) as session:
         previous = get_case(session, case_id).owner_slack_id
     with session_scope(services.factory) as session:
-        moved = session.execute(
-            update(Case)
-            .where(Case.id == case_id, Case.status != CaseStatus.CLOSED)
-            .values(
+        moved = compare_and_set(
+            session,
+            Case,
+            [Case.id == case_id, Case.status != CaseStatus.CLOSED],
+            dict(
                 status=CaseStatus.ESCALATED,
                 escalated_to=team.name,
                 owner_slack_id=None,
                 updated_at=utcnow(),
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            ),
+        )
         if not moved:
             raise Conflict("This case is closed; it cannot be escalated.")
         record(
