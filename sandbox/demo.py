@@ -140,8 +140,22 @@ STORIES = (
 )
 
 
-def play_stories(world: DemoWorld, speed: float, stop: threading.Event) -> None:
-    """Agents claim and draft, the lead approves from a DM: real signed clicks."""
+def play_stories(
+    world: DemoWorld, speed: float, stop: threading.Event, failures: list[str]
+) -> None:
+    """Agents claim and draft, the lead approves from a DM: real signed clicks.
+
+    A story that fails is reported in `failures` (and the log) rather than leaving
+    the demo waiting for a reply that will never come.
+    """
+    try:
+        _play_stories(world, speed, stop)
+    except Exception as exc:  # any failure: the person watching must see it
+        logging.getLogger("carethread.demo").exception("A scripted story failed")
+        failures.append(f"{type(exc).__name__}: {exc}")
+
+
+def _play_stories(world: DemoWorld, speed: float, stop: threading.Event) -> None:
     pause = max(0.2, 1.5 / speed)
     for story in STORIES:
         post = next(p for p in world.samples["posts"] if p["key"] == story["case"])
@@ -213,14 +227,18 @@ def run_demo(speed: float = 1.0, once: bool = False, plain: bool = False) -> int
     stop = threading.Event()
     feeder = threading.Thread(target=feed_samples, args=(world, speed, stop), daemon=True)
     feeder.start()
-    stories = threading.Thread(target=play_stories, args=(world, speed, stop), daemon=True)
+    failures: list[str] = []
+    stories = threading.Thread(
+        target=play_stories, args=(world, speed, stop, failures), daemon=True
+    )
     stories.start()
 
     def finished() -> bool:
+        replies_done = len(brand_replies(world)) >= len(STORIES) or bool(failures)
         return (
             slack_message_count(world) >= len(world.samples["posts"])
             and not stories.is_alive()
-            and len(brand_replies(world)) >= len(STORIES)
+            and replies_done
         )
 
     try:
@@ -239,7 +257,9 @@ def run_demo(speed: float = 1.0, once: bool = False, plain: bool = False) -> int
     console.print(
         f"Demo stopped. {slack_message_count(world)} Slack messages; files kept in {workdir}"
     )
-    return 0
+    for failure in failures:
+        console.print(f"The scripted agent story failed: {failure} (details in {log_file})")
+    return 1 if failures else 0
 
 
 def _screen(world: DemoWorld) -> Group:
