@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.settings_reader import EnvReader
 from bot.triage import TriageConfig
 from storage.db import DatabaseUrlError, normalize_database_url
 
@@ -88,66 +89,7 @@ def read_environment(env_file: str | Path | None = ".env") -> dict[str, str]:
     return values
 
 
-class _Reader:
-    """Reads typed values from a mapping, collecting problems instead of raising."""
-
-    def __init__(self, env: Mapping[str, str]):
-        self.env = env
-        self.problems: list[str] = []
-
-    def raw(self, name: str) -> str | None:
-        value = self.env.get(name)
-        if value is None:
-            return None
-        value = value.strip()
-        return value or None
-
-    def required(self, name: str, what: str) -> str:
-        value = self.raw(name)
-        if value is None:
-            self.problems.append(f"{name} is not set: {what}.")
-            return ""
-        return value
-
-    def integer(self, name: str, default: int, low: int, high: int) -> int:
-        value = self.raw(name)
-        if value is None:
-            return default
-        try:
-            number = int(value)
-        except ValueError:
-            self.problems.append(f"{name} must be a whole number, got {value!r}.")
-            return default
-        if not low <= number <= high:
-            self.problems.append(f"{name} must be between {low} and {high}, got {number}.")
-            return default
-        return number
-
-    def boolean(self, name: str, default: bool) -> bool:
-        value = self.raw(name)
-        if value is None:
-            return default
-        lowered = value.lower()
-        if lowered in {"1", "true", "yes", "on"}:
-            return True
-        if lowered in {"0", "false", "no", "off"}:
-            return False
-        self.problems.append(f"{name} must be true or false, got {value!r}.")
-        return default
-
-    def url(self, name: str) -> str | None:
-        value = self.raw(name)
-        if value is not None and not re.match(r"^https?://[^\s/]+", value):
-            self.problems.append(f"{name} must be an http(s) URL, got {value!r}.")
-            return None
-        return value
-
-    def csv(self, name: str) -> list[str]:
-        value = self.raw(name) or ""
-        return [item.strip() for item in value.split(",") if item.strip()]
-
-
-def _escalation_teams(reader: _Reader) -> tuple[EscalationTeam, ...]:
+def _escalation_teams(reader: EnvReader) -> tuple[EscalationTeam, ...]:
     teams = []
     for entry in reader.csv("ESCALATION_TEAMS"):
         name, sep, ids = entry.partition("=")
@@ -164,7 +106,7 @@ def _escalation_teams(reader: _Reader) -> tuple[EscalationTeam, ...]:
     return tuple(teams)
 
 
-def _custom_patterns(reader: _Reader) -> tuple[tuple[str, str], ...]:
+def _custom_patterns(reader: EnvReader) -> tuple[tuple[str, str], ...]:
     patterns = []
     raw = reader.raw("PII_CUSTOM_PATTERNS") or ""
     # `;` separates entries because regular expressions often contain commas.
@@ -186,7 +128,7 @@ def _custom_patterns(reader: _Reader) -> tuple[tuple[str, str], ...]:
     return tuple(patterns)
 
 
-def _response_targets(reader: _Reader) -> dict[str, int]:
+def _response_targets(reader: EnvReader) -> dict[str, int]:
     targets = {"P1": 15, "P2": 60, "P3": 1440}
     for entry in reader.csv("RESPONSE_TARGET_MINUTES"):
         level, sep, minutes = entry.partition("=")
@@ -200,7 +142,7 @@ def _response_targets(reader: _Reader) -> dict[str, int]:
     return targets
 
 
-def _triage(reader: _Reader) -> TriageConfig:
+def _triage(reader: EnvReader) -> TriageConfig:
     return TriageConfig(
         languages=tuple(lang.lower() for lang in reader.csv("TRIAGE_LANGUAGES")) or ("es", "en"),
         vip_handles=frozenset(h.lstrip("@").lower() for h in reader.csv("VIP_HANDLES")),
@@ -213,7 +155,7 @@ def _triage(reader: _Reader) -> TriageConfig:
 
 def load_triage_config(env: Mapping[str, str] | None = None) -> TriageConfig:
     """Only the triage settings, for `python -m bot triage` (no Slack or X needed)."""
-    reader = _Reader(read_environment() if env is None else env)
+    reader = EnvReader(read_environment() if env is None else env)
     config = _triage(reader)
     if reader.problems:
         raise ConfigError(reader.problems)
@@ -222,7 +164,7 @@ def load_triage_config(env: Mapping[str, str] | None = None) -> TriageConfig:
 
 def load_database_url(env: Mapping[str, str] | None = None) -> str:
     """Only DATABASE_URL, for `db upgrade` (a release step needs no Slack or X settings)."""
-    reader = _Reader(read_environment() if env is None else env)
+    reader = EnvReader(read_environment() if env is None else env)
     url = reader.raw("DATABASE_URL") or DEFAULT_DATABASE_URL
     try:
         normalize_database_url(url)
@@ -236,7 +178,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
     Raises `ConfigError` listing every problem, one line per variable.
     """
-    reader = _Reader(read_environment() if env is None else env)
+    reader = EnvReader(read_environment() if env is None else env)
     r = reader
     channel = r.required("SLACK_CHANNEL_ID", "the Slack channel id where cases are posted (C…)")
     if channel and not _CHANNEL_ID.match(channel):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.networks import Author, FetchedPost
 from bot.triage import CustomerContext, TriageConfig, triage_post
+from storage.enums import OPEN_STATUSES
 from storage.models import AuditEvent, BrandAccount, Case, CaseStatus, Customer, Post
 
 SAME_CUSTOMER_WINDOW = timedelta(hours=24)
@@ -77,7 +78,8 @@ def ingest_posts(
 ) -> list[Post]:
     """Store the posts not seen before, oldest first, each in its case. Returns the new ones."""
     stored: list[Post] = []
-    for item in sorted(fetched, key=lambda p: (p.created_at, int(p.external_id))):
+    # Pages come oldest first; ties keep that order (ids are opaque to us).
+    for item in sorted(fetched, key=lambda p: p.created_at):
         post = _store_one(session, brand, item, triage)
         if post is not None:
             stored.append(post)
@@ -175,7 +177,7 @@ def _case_for(
             select(Case)
             .where(
                 Case.customer_id == customer.id,
-                Case.status.in_(CaseStatus.OPEN),
+                Case.status.in_(OPEN_STATUSES),
                 Case.last_customer_post_at >= item.created_at - SAME_CUSTOMER_WINDOW,
             )
             .order_by(Case.last_customer_post_at.desc())

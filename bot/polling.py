@@ -114,10 +114,9 @@ def poll_stream(
         brand = session.get_one(BrandAccount, brand_id)
         stored = ingest_posts(session, brand, page.posts, triage)
         checkpoint = _checkpoint(session, network_name, stream)
-        if page.newest_id and (
-            checkpoint.since_id is None or int(page.newest_id) > int(checkpoint.since_id)
-        ):
-            checkpoint.since_id = page.newest_id
+        # The cursor is the network's business: it returns one only to move forward.
+        if page.cursor:
+            checkpoint.since_id = page.cursor
         checkpoint.last_success_at = now
         checkpoint.last_error = None
         checkpoint.paused_until = page.pause_until

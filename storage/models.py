@@ -23,6 +23,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# Re-exported: the stored vocabulary is part of the schema's public surface.
+from storage.enums import OPEN_STATUSES
+from storage.enums import AuditAction as AuditAction
+from storage.enums import CaseStatus as CaseStatus
+from storage.enums import DraftStatus as DraftStatus
+from storage.enums import Priority as Priority
+from storage.enums import Visibility as Visibility
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -59,17 +67,6 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-
-
-class CaseStatus:
-    """Case statuses as stored; plain strings keep migrations simple."""
-
-    NEW = "new"
-    CLAIMED = "claimed"
-    ESCALATED = "escalated"
-    REPLIED = "replied"
-    CLOSED = "closed"
-    OPEN = (NEW, CLAIMED, ESCALATED, REPLIED)
 
 
 class BrandAccount(Base):
@@ -138,7 +135,7 @@ class Case(Base):
 
     @property
     def is_open(self) -> bool:
-        return self.status in CaseStatus.OPEN
+        return self.status in OPEN_STATUSES
 
 
 class Post(Base):
@@ -205,22 +202,6 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-
-
-class DraftStatus:
-    """Draft statuses as stored. A draft leaves `pending` exactly once (conditional update)."""
-
-    PENDING = "pending"
-    APPROVED = "approved"  # approved; being sent (or interrupted while sending)
-    POSTED = "posted"
-    FAILED = "failed"  # X refused or was unreachable; kept for Retry
-    REJECTED = "rejected"
-    SUPERSEDED = "superseded"  # another draft of the case was approved
-
-
-class Visibility:
-    PUBLIC = "public"
-    PRIVATE = "private"
 
 
 class Draft(Base):

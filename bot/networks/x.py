@@ -108,7 +108,7 @@ class XNetwork:
             for p in page.posts
             if p.author.external_id != brand.external_id and handle not in p.text.lower()
         ]
-        return Page(kept, page.newest_id, page.pause_until)
+        return Page(kept, page.cursor, page.pause_until)
 
     def _fetch_all(
         self,
@@ -150,6 +150,7 @@ class XNetwork:
             token = (response.meta or {}).get("next_token")
             if not token:
                 break
+        # X ids are numbers that grow with time; every post here is newer than `since_id`.
         posts.sort(key=lambda p: int(p.external_id))
         newest = posts[-1].external_id if posts else None
         return Page(posts, newest, self._exhausted_until("GET", path_fragment))
