@@ -12,36 +12,12 @@ from __future__ import annotations
 import argparse
 import logging
 import statistics
-import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import database_url
 
-from sqlalchemy import create_engine, text  # noqa: E402
-
-from tests.integration.harness import close_sandbox, open_sandbox  # noqa: E402
-
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-
-
-def database_url(kind: str) -> tuple[str, callable]:
-    if kind == "sqlite":
-        folder = tempfile.mkdtemp(prefix="carethread-bench-")
-        return f"sqlite:///{folder}/bench.db", lambda: None
-    name = f"carethread_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", drop
+from tests.integration.harness import close_sandbox, open_sandbox
 
 
 def main() -> None:
