@@ -79,8 +79,8 @@ class BrandAccount(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     network: Mapped[str] = mapped_column(String(16))
-    external_id: Mapped[str] = mapped_column(String(64))
-    handle: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(300))
+    handle: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -93,8 +93,9 @@ class Customer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     network: Mapped[str] = mapped_column(String(16))
-    external_id: Mapped[str] = mapped_column(String(64))
-    handle: Mapped[str] = mapped_column(String(64))
+    # Ids differ by network: X numbers, Bluesky DIDs, Facebook scoped ids, feed URLs.
+    external_id: Mapped[str] = mapped_column(String(300))
+    handle: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(200), default="")
     followers: Mapped[int] = mapped_column(Integer, default=0)
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -113,8 +114,9 @@ class Case(Base):
     brand_id: Mapped[int] = mapped_column(ForeignKey("brand_account.id"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     network: Mapped[str] = mapped_column(String(16))
-    # X conversation id of the first post; follow-ups in the same conversation join the case.
-    conversation_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The network's conversation id of the first post (an X conversation, a Bluesky thread
+    # root, a forum topic); follow-ups in the same conversation join the case.
+    conversation_id: Mapped[str | None] = mapped_column(String(300), index=True)
     status: Mapped[str] = mapped_column(String(16), default=CaseStatus.NEW, index=True)
     owner_slack_id: Mapped[str | None] = mapped_column(String(32))
     escalated_to: Mapped[str | None] = mapped_column(String(64))
@@ -146,17 +148,19 @@ class Post(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     network: Mapped[str] = mapped_column(String(16))
-    external_id: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(300))
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
     text: Mapped[str] = mapped_column(Text)
-    url: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(2000))
     lang: Mapped[str | None] = mapped_column(String(16))
-    conversation_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    in_reply_to_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    # "mention" or "search"; search results may not be answered publicly on X.
+    conversation_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    in_reply_to_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    # How the post was found ("mention", "search", …); the network decides what it allows.
     source: Mapped[str] = mapped_column(String(16), default="mention")
     publicly_replyable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Network-specific facts a reply needs later (a record's cid, a forum topic id, …).
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # This follow-up reopened a closed case: its Slack message pings the previous owner.
     reopens_case: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -182,9 +186,11 @@ class PollCheckpoint(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     network: Mapped[str] = mapped_column(String(16))
-    # "mentions" or "search:<query>": a changed query starts a new checkpoint.
+    # The network's stream name, e.g. "mentions" or "search:<query>": a changed query
+    # starts a new checkpoint.
     stream: Mapped[str] = mapped_column(String(600))
-    since_id: Mapped[str | None] = mapped_column(String(64))
+    # Where to resume, as the network wrote it (an id, a page cursor, validators of a feed).
+    cursor: Mapped[str | None] = mapped_column(Text)
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
@@ -228,10 +234,12 @@ class Draft(Base):
     send_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     send_attempts: Mapped[int] = mapped_column(Integer, default=0)
     # What was (or is being) answered: the post replied to, or the DM recipient.
-    target_id: Mapped[str | None] = mapped_column(String(64))
+    target_id: Mapped[str | None] = mapped_column(String(300))
+    # The customer post the reply answers (public or private), fixed when sending starts.
+    target_post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    external_id: Mapped[str | None] = mapped_column(String(64))
-    external_url: Mapped[str | None] = mapped_column(String(300))
+    external_id: Mapped[str | None] = mapped_column(String(300))
+    external_url: Mapped[str | None] = mapped_column(String(2000))
     last_error: Mapped[str | None] = mapped_column(String(500))
     # The draft's message in the case thread.
     slack_channel: Mapped[str | None] = mapped_column(String(32))
