@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.networks.registry import SETTINGS_READERS, NetworkSettings
 from bot.settings_reader import EnvReader
 from bot.triage import TriageConfig
 from storage.db import DatabaseUrlError, normalize_database_url
@@ -55,15 +56,10 @@ class Settings:
     slack_bot_token: str
     slack_signing_secret: str
     slack_channel_id: str
-    x_bearer_token: str
-    x_api_key: str
-    x_api_secret: str
-    x_access_token: str
-    x_access_token_secret: str
+    # One typed block per configured network (see bot/networks/registry.py).
+    networks: tuple[NetworkSettings, ...] = ()
     slack_app_token: str | None = None
     slack_api_base_url: str = DEFAULT_SLACK_API_BASE_URL
-    x_api_base_url: str | None = None
-    x_search_query: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
     poll_interval_seconds: int = 30
     backfill_hours: int = 24
@@ -78,6 +74,10 @@ class Settings:
     @property
     def socket_mode(self) -> bool:
         return bool(self.slack_app_token)
+
+    def network(self, name: str) -> NetworkSettings | None:
+        """The settings block of the network called `name`, if it is configured."""
+        return next((block for block in self.networks if block.name == name), None)
 
 
 def read_environment(env_file: str | Path | None = ".env") -> dict[str, str]:
@@ -153,6 +153,18 @@ def _triage(reader: EnvReader) -> TriageConfig:
     )
 
 
+def _networks(reader: EnvReader) -> tuple[NetworkSettings, ...]:
+    """Every configured network's block; at least one network must be configured."""
+    blocks = tuple(b for read in SETTINGS_READERS if (b := read(reader)) is not None)
+    if not blocks:
+        reader.problems.append(
+            "No network to listen on is configured: set the X variables (X_BEARER_TOKEN, "
+            "X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET) or another "
+            "network's; .env.example lists them all."
+        )
+    return blocks
+
+
 def load_triage_config(env: Mapping[str, str] | None = None) -> TriageConfig:
     """Only the triage settings, for `python -m bot triage` (no Slack or X needed)."""
     reader = EnvReader(read_environment() if env is None else env)
@@ -209,15 +221,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         slack_channel_id=channel,
         slack_app_token=app_token,
         slack_api_base_url=slack_base if slack_base.endswith("/") else slack_base + "/",
-        x_bearer_token=r.required("X_BEARER_TOKEN", "the X app's bearer token"),
-        x_api_key=r.required("X_API_KEY", "the X app's API key (consumer key)"),
-        x_api_secret=r.required("X_API_SECRET", "the X app's API key secret"),
-        x_access_token=r.required("X_ACCESS_TOKEN", "the brand account's access token"),
-        x_access_token_secret=r.required(
-            "X_ACCESS_TOKEN_SECRET", "the brand account's access token secret"
-        ),
-        x_api_base_url=(r.url("X_API_BASE_URL") or "").rstrip("/") or None,
-        x_search_query=r.raw("X_SEARCH_QUERY"),
+        networks=_networks(r),
         database_url=r.raw("DATABASE_URL") or DEFAULT_DATABASE_URL,
         poll_interval_seconds=r.integer("POLL_INTERVAL_SECONDS", 30, 1, 86_400),
         backfill_hours=r.integer("BACKFILL_HOURS", 24, 0, 24 * 7),

@@ -25,6 +25,10 @@ class EnvReader:
         value = value.strip()
         return value or None
 
+    def any_set(self, *names: str) -> bool:
+        """Whether any of `names` has a value: a network is enabled by configuring it."""
+        return any(self.raw(name) is not None for name in names)
+
     def required(self, name: str, what: str) -> str:
         value = self.raw(name)
         if value is None:

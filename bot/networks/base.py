@@ -163,6 +163,14 @@ class Network(Protocol):
         (`TEXT_FIELD`, `VISIBILITY_FIELD`); empty when it may be sent. Pure."""
         ...
 
+    def reply_hint(self) -> str:
+        """One line under the draft box: the network's length rules, in its own words."""
+        ...
+
+    def draft_prefill(self, customer_handle: str, visibility: str) -> str:
+        """How a new draft starts (e.g. "@handle " where replies address the customer)."""
+        ...
+
     def private_message_link(self) -> str | None:
         """A link that opens a private conversation with the brand, if the network has one."""
         ...

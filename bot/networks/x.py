@@ -1,24 +1,37 @@
-"""X (Twitter) through the real tweepy client: mentions, keyword search, replies and DMs."""
+"""X (Twitter) through the real tweepy client: mentions, keyword search, replies and DMs.
+
+Everything X-specific lives here: its settings, how it counts a reply's length (280
+weighted characters), whom it lets the brand answer publicly, its DM link.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import requests
 import tweepy
+from twitter_text import parse_tweet
 
-from bot.networks import (
+from bot.networks.base import (
+    TEXT_FIELD,
+    VISIBILITY_FIELD,
     Author,
     FetchedPost,
     NetworkError,
     NetworkUnavailable,
+    Outgoing,
     Page,
     ProgressCallback,
     RateLimited,
+    ReplyContext,
     SentReply,
+    Stream,
 )
 from bot.networks.x_transport import XTransport, install_transport
+from bot.settings_reader import EnvReader
+from storage.enums import Visibility
 
 TWEET_FIELDS = [
     "author_id",
@@ -39,19 +52,150 @@ LOOKUP_PAGES = 5
 DEFAULT_RATE_LIMIT_WINDOW = timedelta(minutes=15)
 
 
+MAX_PUBLIC_WEIGHT = 280  # X's weighted length: URLs 23, emoji and CJK 2
+MAX_PRIVATE_LENGTH = 10_000
+DM_LINK = "https://x.com/messages/compose?recipient_id={brand_user_id}"
+NOT_MENTIONED = (
+    "X does not allow a public reply to this post: its author did not mention the brand "
+    "(it was found by keyword search)."
+)
+X_VARIABLES = "X_BEARER_TOKEN, X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET"
+
+
+@dataclass(frozen=True)
+class XSettings:
+    """The X block of the settings: app keys plus the brand account's access token."""
+
+    name: ClassVar[str] = "x"
+    bearer_token: str
+    api_key: str
+    api_secret: str
+    access_token: str
+    access_token_secret: str
+    api_base_url: str | None = None
+    search_query: str | None = None
+
+    def connect(self) -> XNetwork:
+        return connect_x(self)
+
+
+def read_settings(reader: EnvReader) -> XSettings | None:
+    """The X block, or None when no X variable is set (X is then not used)."""
+    required = (
+        "X_BEARER_TOKEN",
+        "X_API_KEY",
+        "X_API_SECRET",
+        "X_ACCESS_TOKEN",
+        "X_ACCESS_TOKEN_SECRET",
+    )
+    if not reader.any_set(*required, "X_API_BASE_URL", "X_SEARCH_QUERY"):
+        return None
+    r = reader
+    return XSettings(
+        bearer_token=r.required("X_BEARER_TOKEN", "the X app's bearer token"),
+        api_key=r.required("X_API_KEY", "the X app's API key (consumer key)"),
+        api_secret=r.required("X_API_SECRET", "the X app's API key secret"),
+        access_token=r.required("X_ACCESS_TOKEN", "the brand account's access token"),
+        access_token_secret=r.required(
+            "X_ACCESS_TOKEN_SECRET", "the brand account's access token secret"
+        ),
+        api_base_url=(r.url("X_API_BASE_URL") or "").rstrip("/") or None,
+        search_query=r.raw("X_SEARCH_QUERY"),
+    )
+
+
 def post_url(handle: str, post_id: str) -> str:
     return f"https://x.com/{handle}/status/{post_id}"
+
+
+def dm_link(brand_user_id: str) -> str:
+    """The link that opens a private conversation with the brand on X."""
+    if not brand_user_id.isdigit():
+        raise ValueError(f"the brand's X id must be numeric, got {brand_user_id!r}")
+    return DM_LINK.format(brand_user_id=brand_user_id)
+
+
+def reply_problems(text: str, visibility: str, publicly_replyable: bool) -> dict[str, str]:
+    """What X would refuse about a reply, keyed by the draft modal's field. Pure."""
+    errors: dict[str, str] = {}
+    if visibility == Visibility.PUBLIC and not publicly_replyable:
+        errors[VISIBILITY_FIELD] = NOT_MENTIONED
+    if not text.strip():
+        return errors
+    if visibility == Visibility.PUBLIC:
+        weight = parse_tweet(text).weightedLength
+        if weight > MAX_PUBLIC_WEIGHT:
+            errors[TEXT_FIELD] = (
+                f"Too long for a public reply on X: {weight}/{MAX_PUBLIC_WEIGHT} as X counts "
+                "(links count 23, emoji and CJK characters 2). Shorten it, or send a private "
+                "message."
+            )
+    elif len(text) > MAX_PRIVATE_LENGTH:
+        errors[TEXT_FIELD] = (
+            f"Too long for a private message: {len(text):,}/{MAX_PRIVATE_LENGTH:,} characters."
+        )
+    return errors
 
 
 class XNetwork:
     """The `Network` interface for X, over a `tweepy.Client` with our transport mounted."""
 
     name = "x"
+    label = "X"
+    icon = "𝕏"
+    can_reply_publicly = True
+    can_send_private = True
 
-    def __init__(self, client: tweepy.Client, transport: XTransport):
+    def __init__(
+        self, client: tweepy.Client, transport: XTransport, search_query: str | None = None
+    ):
         self.client = client
         self.transport = transport
+        self.search_query = search_query
         self._brand: Author | None = None
+
+    # -- what the workflow asks of every network ------------------------------
+    def streams(self) -> list[Stream]:
+        """The mentions timeline, and keyword search when X_SEARCH_QUERY is set."""
+        result = [Stream("mentions", self.fetch_mentions)]
+        query = self.search_query
+        if query:
+            result.append(
+                Stream(
+                    f"search:{query}",
+                    lambda cursor, start, progress: self.fetch_search(
+                        query, cursor, start, progress
+                    ),
+                )
+            )
+        return result
+
+    def reply_problems(self, text: str, visibility: str, context: ReplyContext) -> dict[str, str]:
+        return reply_problems(text, visibility, context.publicly_replyable)
+
+    def reply_hint(self) -> str:
+        return (
+            "A public reply may be 280 characters as X counts them (links 23, emoji 2); "
+            "a private message up to 10,000."
+        )
+
+    def draft_prefill(self, customer_handle: str, visibility: str) -> str:
+        # A reply addresses the customer by @handle, as people do on X.
+        return f"@{customer_handle} " if visibility == Visibility.PUBLIC else ""
+
+    def private_message_link(self) -> str | None:
+        return dm_link(self.whoami().external_id)
+
+    def send(self, outgoing: Outgoing) -> SentReply:
+        if outgoing.visibility == Visibility.PUBLIC:
+            return self.reply_publicly(outgoing.target.post_id, outgoing.text)
+        return self.send_private(outgoing.target.customer_id, outgoing.text)
+
+    def find_sent(self, outgoing: Outgoing, since: datetime) -> SentReply | None:
+        # X has no idempotency key: we look at what the brand really sent.
+        if outgoing.visibility == Visibility.PUBLIC:
+            return self.find_public_reply(outgoing.target.post_id, outgoing.text, since)
+        return self.find_private_message(outgoing.target.customer_id, outgoing.text, since)
 
     # -- identity ------------------------------------------------------------
     def whoami(self) -> Author:
@@ -264,9 +408,7 @@ class XNetwork:
             ) from exc
         except tweepy.Unauthorized as exc:
             raise NetworkError(
-                "X rejected our credentials (401): check X_BEARER_TOKEN, X_API_KEY, X_API_SECRET, "
-                "X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET",
-                retryable=False,
+                f"X rejected our credentials (401): check {X_VARIABLES}", retryable=False
             ) from exc
         except tweepy.HTTPException as exc:
             raise NetworkError(explain_x_refusal(exc), retryable=False) from exc
@@ -286,25 +428,18 @@ def explain_x_refusal(exc: tweepy.HTTPException) -> str:
     return f"X refused the request (HTTP {status}): {detail}".rstrip(": ")
 
 
-def connect_x(
-    *,
-    bearer_token: str,
-    api_key: str,
-    api_secret: str,
-    access_token: str,
-    access_token_secret: str,
-    base_url: str | None = None,
-) -> XNetwork:
-    """A ready `XNetwork`; `base_url` sends every request to a stand-in instead of X."""
+def connect_x(settings: XSettings) -> XNetwork:
+    """A ready `XNetwork`; `api_base_url` sends every request to a stand-in instead of X."""
     client = tweepy.Client(
-        bearer_token=bearer_token,
-        consumer_key=api_key,
-        consumer_secret=api_secret,
-        access_token=access_token,
-        access_token_secret=access_token_secret,
+        bearer_token=settings.bearer_token,
+        consumer_key=settings.api_key,
+        consumer_secret=settings.api_secret,
+        access_token=settings.access_token,
+        access_token_secret=settings.access_token_secret,
         wait_on_rate_limit=False,  # never sleep inside a scheduler job
     )
-    return XNetwork(client, install_transport(client.session, base_url))
+    transport = install_transport(client.session, settings.api_base_url)
+    return XNetwork(client, transport, settings.search_query)
 
 
 def _same_text(found: str, sent: str) -> bool:

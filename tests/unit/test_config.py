@@ -21,7 +21,8 @@ def test_defaults_when_only_required_values_are_set():
     assert settings.port == 3000
     assert settings.socket_mode is False
     assert settings.slack_api_base_url == "https://slack.com/api/"
-    assert settings.x_api_base_url is None
+    x = settings.network("x")
+    assert x is not None and x.api_base_url is None
     assert settings.database_url == "sqlite:///carethread.db"
 
 
@@ -35,6 +36,16 @@ def test_every_problem_is_reported_with_its_variable():
     for name in ("SLACK_CHANNEL_ID", "X_API_KEY", "POLL_INTERVAL_SECONDS", "PORT"):
         assert name in problems
     assert len(caught.value.problems) == 4
+
+
+def test_a_network_must_be_configured_and_a_half_configured_one_is_named():
+    no_network = {k: v for k, v in VALID.items() if not k.startswith("X_")}
+    with pytest.raises(ConfigError, match="No network to listen on is configured"):
+        load_settings(no_network)
+    with pytest.raises(ConfigError) as caught:
+        load_settings({**no_network, "X_API_KEY": "key"})
+    problems = "\n".join(caught.value.problems)
+    assert "X_BEARER_TOKEN" in problems and "X_API_KEY" not in problems
 
 
 def test_blank_values_count_as_missing():
@@ -66,7 +77,7 @@ def test_socket_mode_and_base_urls():
     )
     assert settings.socket_mode
     assert settings.slack_api_base_url == "http://127.0.0.1:9/api/"
-    assert settings.x_api_base_url == "http://127.0.0.1:8"
+    assert settings.network("x").api_base_url == "http://127.0.0.1:8"
 
 
 @pytest.mark.parametrize(

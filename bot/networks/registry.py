@@ -1,0 +1,90 @@
+"""Which networks exist, and the ones this deployment connected.
+
+Adding a network: its module in `bot/networks/` (settings block with `read_settings`, a
+class implementing `Network`), its stand-in in `sandbox/`, and one line in `SETTINGS_READERS`.
+Nothing in `bot/cases/` or `bot/slack/` changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.networks import x
+from bot.networks.base import Network
+from bot.settings_reader import EnvReader
+
+
+class NetworkSettings(Protocol):
+    """One network's block of the settings; it knows how to connect."""
+
+    @property
+    def name(self) -> str: ...
+
+    def connect(self) -> Network: ...
+
+
+# One line per network: reads its block (None when the network is not configured).
+SETTINGS_READERS: tuple[Callable[[EnvReader], NetworkSettings | None], ...] = (x.read_settings,)
+
+
+@dataclass(frozen=True)
+class NetworkLook:
+    """How a network shows on cards and in messages, even when it is not connected now."""
+
+    name: str
+    label: str
+    icon: str = "💬"
+    # Whether Carethread can answer there at all (a feed of blog posts is read-only).
+    can_reply: bool = True
+
+    @property
+    def link_label(self) -> str:
+        return f"View on {self.label}"
+
+
+class NetworkNotConfigured(KeyError):
+    """A case came from a network this deployment no longer connects to."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+        self.reason = (
+            f"{name} is not configured in this deployment any more, so nothing can be sent "
+            "there from Carethread. Answer on the network directly, or configure it again."
+        )
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class Networks(Mapping[str, Network]):
+    """The connected networks, keyed by name (`Case.network`)."""
+
+    def __init__(self, networks: Iterable[Network]):
+        self._by_name = {network.name: network for network in networks}
+
+    def __getitem__(self, name: str) -> Network:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise NetworkNotConfigured(name) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def look(self, name: str) -> NetworkLook:
+        """Label and icon of `name`, also for a network no longer connected."""
+        network = self._by_name.get(name)
+        if network is None:
+            return NetworkLook(name=name, label=name.title())
+        return NetworkLook(
+            name=name,
+            label=network.label,
+            icon=network.icon,
+            can_reply=network.can_reply_publicly or network.can_send_private,
+        )
