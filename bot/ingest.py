@@ -11,19 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.networks import Author, FetchedPost
-from bot.triage import CustomerContext, TriageConfig, triage_post
-from storage.enums import OPEN_STATUSES
-from storage.models import AuditEvent, BrandAccount, Case, CaseStatus, Customer, Post
+from bot import lifecycle
+from bot.networks.base import Author, FetchedPost
+from bot.triage import CustomerContext, Triage, TriageConfig, triage_post
+from storage.enums import OPEN_STATUSES, Priority
+from storage.models import BrandAccount, Case, Customer, Post
 
 SAME_CUSTOMER_WINDOW = timedelta(hours=24)
-PRIORITY_ORDER = {"P1": 1, "P2": 2, "P3": 3}
 
 
 @dataclass(frozen=True)
@@ -34,15 +33,15 @@ class CustomerHistory:
     last_outcome: str | None
 
 
-# (text, author, history) → JSON-safe triage dict with at least "priority" and
-# "response_target_minutes". Passed in so ingest stays independent of the model.
-TriageFn = Callable[[str, Author, CustomerHistory], dict[str, Any]]
+# (text, author, history) → the triage of a post. Passed in so ingest stays independent
+# of the model.
+TriageFn = Callable[[str, Author, CustomerHistory], Triage]
 
 
 def make_triage(config: TriageConfig) -> TriageFn:
     """The triage step of ingest: who is speaking (and their history) plus what they wrote."""
 
-    def triage(text: str, author: Author, history: CustomerHistory) -> dict[str, Any]:
+    def triage(text: str, author: Author, history: CustomerHistory) -> Triage:
         customer = CustomerContext(
             handle=author.handle,
             followers=author.followers,
@@ -51,7 +50,7 @@ def make_triage(config: TriageConfig) -> TriageFn:
             earlier_cases=history.earlier_cases,
             last_outcome=history.last_outcome,
         )
-        return triage_post(text, customer, config).to_json()
+        return triage_post(text, customer, config)
 
     return triage
 
@@ -99,6 +98,7 @@ def _store_one(
             history = customer_history(session, customer)
             result = triage(item.text, item.author, history) if triage else None
             case, reopened = _case_for(session, brand, customer, item)
+            priority = Priority.parse(result.priority) if result else Priority.P3
             post = Post(
                 network=item.network,
                 external_id=item.external_id,
@@ -111,13 +111,19 @@ def _store_one(
                 in_reply_to_id=item.in_reply_to_id,
                 source=item.source,
                 publicly_replyable=item.publicly_replyable,
+                meta=dict(item.meta),
                 created_at=item.created_at,
-                triage=result,
-                priority=(result or {}).get("priority", "P3"),
+                triage=result.to_json() if result else None,
+                priority=priority,
                 reopens_case=reopened,
             )
             session.add(post)
-            _update_case_for_new_post(case, post, result)
+            lifecycle.customer_posted(
+                case,
+                at=item.created_at,
+                priority=priority,
+                response_target=result.response_target if result else None,
+            )
             session.flush()
     except IntegrityError:
         return None
@@ -186,25 +192,21 @@ def _case_for(
     if case is not None:
         reopened = not case.is_open
         if reopened:
-            _reopen(session, case, item)
+            session.add(lifecycle.reopen(case, item.external_id))
         return case, reopened
-    case = Case(
+    case = lifecycle.open_case(
+        session,
         brand_id=brand.id,
         customer=customer,
         network=item.network,
         conversation_id=item.conversation_id or item.external_id,
-        status=CaseStatus.NEW,
-        created_at=item.created_at,
-        last_customer_post_at=item.created_at,
+        at=item.created_at,
     )
-    session.add(case)
-    session.flush()
-    session.add(AuditEvent(case_id=case.id, actor="carethread", action="open", details={}))
     return case, False
 
 
 def _conversation_case(session: Session, item: FetchedPost) -> Case | None:
-    """The latest case of the same X conversation, or holding the post this one replies to.
+    """The latest case of the same conversation, or holding the post this one replies to.
 
     Closed cases count too: a customer writing again in the same conversation
     reopens it in the same Slack thread.
@@ -235,36 +237,3 @@ def _conversation_case(session: Session, item: FetchedPost) -> Case | None:
             .limit(1)
         )
     return None
-
-
-def _reopen(session: Session, case: Case, item: FetchedPost) -> None:
-    previous = {"close_reason": case.close_reason, "owner": case.owner_slack_id}
-    case.status = CaseStatus.CLAIMED if case.owner_slack_id else CaseStatus.NEW
-    case.closed_at = None
-    case.close_reason = None
-    # The new message needs an answer again: the deadline starts from it.
-    case.first_response_at = None
-    case.respond_by = None
-    session.add(
-        AuditEvent(
-            case_id=case.id,
-            actor="carethread",
-            action="reopen",
-            details={**previous, "post": item.external_id},
-        )
-    )
-
-
-def _update_case_for_new_post(case: Case, post: Post, triage: dict[str, Any] | None) -> None:
-    case.last_customer_post_at = max(case.last_customer_post_at or post.created_at, post.created_at)
-    # A case is as urgent as its most urgent message.
-    case.priority = min(case.priority or "P3", post.priority, key=PRIORITY_ORDER.__getitem__)
-    if case.status == CaseStatus.REPLIED:
-        # The customer wrote again after our answer: the case needs one again.
-        case.status = CaseStatus.CLAIMED if case.owner_slack_id else CaseStatus.NEW
-        case.respond_by = None
-    minutes = (triage or {}).get("response_target_minutes")
-    if minutes:
-        deadline = post.created_at + timedelta(minutes=int(minutes))
-        # The earliest unanswered message sets the deadline.
-        case.respond_by = min(case.respond_by, deadline) if case.respond_by else deadline

@@ -1,8 +1,8 @@
 """Poll one stream of one network: fetch since the checkpoint, store, then move the checkpoint.
 
 The checkpoint moves in the same transaction that stores the posts, so a crash or
-an error never skips a post. A rate limit pauses the stream until X's reset time;
-nothing here sleeps.
+an error never skips a post. A rate limit pauses the stream until the network's reset
+time; nothing here sleeps. One stream's failure never keeps the others from polling.
 """
 
 from __future__ import annotations
@@ -17,14 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest import TriageFn, ingest_posts, upsert_brand
-from bot.networks import Network, NetworkError, Page, ProgressCallback, RateLimited
+from bot.networks.base import Network, NetworkError, ProgressCallback, RateLimited, Stream
 from storage.db import session_scope
 from storage.models import BrandAccount, PollCheckpoint, utcnow
 
 log = logging.getLogger(__name__)
 
-# Fetches one stream: (since_id, start_time, progress) → Page.
-Fetch = Callable[[str | None, datetime | None, ProgressCallback | None], Page]
 # Opens a progress display for a first-start backfill of the named stream.
 ProgressFactory = Callable[[str], AbstractContextManager[ProgressCallback]]
 
@@ -37,21 +35,10 @@ class PollOutcome:
     error: str | None = None
 
 
-def streams(network: Network, search_query: str | None) -> dict[str, Fetch]:
-    """The streams to poll: the mentions timeline, and keyword search when configured."""
-    result: dict[str, Fetch] = {"mentions": network.fetch_mentions}
-    if search_query:
-        result[f"search:{search_query}"] = lambda since, start, progress: network.fetch_search(
-            search_query, since, start, progress
-        )
-    return result
-
-
 def poll_network(
     factory: sessionmaker[Session],
     network: Network,
     *,
-    search_query: str | None,
     backfill: timedelta,
     triage: TriageFn | None = None,
     progress_factory: ProgressFactory | None = None,
@@ -68,61 +55,61 @@ def poll_network(
         poll_stream(
             factory,
             network.name,
-            name,
-            fetch,
+            stream,
             brand_id,
             backfill=backfill,
             triage=triage,
             progress_factory=progress_factory,
         )
-        for name, fetch in streams(network, search_query).items()
+        for stream in network.streams()
     ]
 
 
 def poll_stream(
     factory: sessionmaker[Session],
     network_name: str,
-    stream: str,
-    fetch: Fetch,
+    stream: Stream,
     brand_id: int,
     *,
     backfill: timedelta,
     triage: TriageFn | None = None,
     progress_factory: ProgressFactory | None = None,
 ) -> PollOutcome:
+    """Fetch one stream since its checkpoint, store what is new, move the checkpoint."""
     now = utcnow()
+    name = stream.name
     with session_scope(factory) as session:
-        checkpoint = _checkpoint(session, network_name, stream)
+        checkpoint = _checkpoint(session, network_name, name)
         if checkpoint.paused_until and checkpoint.paused_until > now:
-            return PollOutcome(stream, skipped_until=checkpoint.paused_until)
-        since_id = checkpoint.since_id
+            return PollOutcome(name, skipped_until=checkpoint.paused_until)
+        cursor = checkpoint.cursor
     # First start: only the last `backfill` of history, with a progress bar.
-    start_time = None if since_id else now - backfill
-    display = progress_factory(stream) if progress_factory and since_id is None else nullcontext()
+    start_time = None if cursor else now - backfill
+    display = progress_factory(name) if progress_factory and cursor is None else nullcontext()
     try:
         with display as progress:
-            page = fetch(since_id, start_time, progress)
+            page = stream.fetch(cursor, start_time, progress)
     except RateLimited as exc:
-        _record_failure(factory, network_name, stream, exc.reason, paused_until=exc.until)
-        log.warning("%s %s: %s", network_name, stream, exc.reason)
-        return PollOutcome(stream, skipped_until=exc.until, error=exc.reason)
+        _record_failure(factory, network_name, name, exc.reason, paused_until=exc.until)
+        log.warning("%s %s: %s", network_name, name, exc.reason)
+        return PollOutcome(name, skipped_until=exc.until, error=exc.reason)
     except NetworkError as exc:
-        _record_failure(factory, network_name, stream, exc.reason)
-        log.warning("%s %s: %s", network_name, stream, exc.reason)
-        return PollOutcome(stream, error=exc.reason)
+        _record_failure(factory, network_name, name, exc.reason)
+        log.warning("%s %s: %s", network_name, name, exc.reason)
+        return PollOutcome(name, error=exc.reason)
     with session_scope(factory) as session:
         brand = session.get_one(BrandAccount, brand_id)
         stored = ingest_posts(session, brand, page.posts, triage)
-        checkpoint = _checkpoint(session, network_name, stream)
+        checkpoint = _checkpoint(session, network_name, name)
         # The cursor is the network's business: it returns one only to move forward.
         if page.cursor:
-            checkpoint.since_id = page.cursor
+            checkpoint.cursor = page.cursor
         checkpoint.last_success_at = now
         checkpoint.last_error = None
         checkpoint.paused_until = page.pause_until
     if stored:
-        log.info("%s %s: %d new post(s)", network_name, stream, len(stored))
-    return PollOutcome(stream, stored=len(stored), skipped_until=page.pause_until)
+        log.info("%s %s: %d new post(s)", network_name, name, len(stored))
+    return PollOutcome(name, stored=len(stored), skipped_until=page.pause_until)
 
 
 def _checkpoint(session: Session, network: str, stream: str) -> PollCheckpoint:

@@ -1,0 +1,221 @@
+"""The case lifecycle, in one place: how a case's status, owner and deadline change, and
+the audit event each change leaves.
+
+The customer side (a post arrived, a closed case reopened) and our reply being posted
+change a case that the caller already holds in its unit of work: pure functions on the
+model that return the audit event to add. The people side (claim, take over, unclaim,
+escalate, close) is raced by clicks: each is a `Transition`, one conditional UPDATE whose
+audit event is recorded only when it matched (`apply`). Ingest, outbound and the case
+services call these; deadline timers read the same events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement
+from sqlalchemy import case as when
+from sqlalchemy.orm import Session
+
+from storage.db import compare_and_set
+from storage.enums import AWAITING_REPLY, AuditAction, CaseStatus, Priority, Visibility
+from storage.models import AuditEvent, Case, Customer
+
+# The actor of what Carethread did by itself.
+BOT = "carethread"
+
+
+def audit(case_id: int, actor: str, action: AuditAction, **details: Any) -> AuditEvent:
+    """One audit event; details that are None are left out."""
+    return AuditEvent(
+        case_id=case_id,
+        actor=actor,
+        action=action,
+        details={k: v for k, v in details.items() if v is not None},
+    )
+
+
+def record(session: Session, case_id: int, actor: str, action: AuditAction, **details: Any) -> None:
+    """Add one audit event to the current unit of work (it commits with the change itself)."""
+    session.add(audit(case_id, actor, action, **details))
+
+
+# -- the customer writes ---------------------------------------------------------------
+def open_case(
+    session: Session,
+    *,
+    brand_id: int,
+    customer: Customer,
+    network: str,
+    conversation_id: str,
+    at: datetime,
+) -> Case:
+    """A new conversation: a new case, waiting for someone to claim it."""
+    case = Case(
+        brand_id=brand_id,
+        customer=customer,
+        network=network,
+        conversation_id=conversation_id,
+        status=CaseStatus.NEW,
+        created_at=at,
+        last_customer_post_at=at,
+    )
+    session.add(case)
+    session.flush()
+    record(session, case.id, BOT, AuditAction.OPEN)
+    return case
+
+
+def reopen(case: Case, post_external_id: str) -> AuditEvent:
+    """The customer wrote again in a closed conversation: back in its owner's (or the
+    team's) queue, in the same thread; the deadline starts from the new message."""
+    previous = {"close_reason": case.close_reason, "owner": case.owner_slack_id}
+    case.status = CaseStatus.CLAIMED if case.owner_slack_id else CaseStatus.NEW
+    case.closed_at = None
+    case.close_reason = None
+    case.first_response_at = None
+    case.respond_by = None
+    return audit(case.id, BOT, AuditAction.REOPEN, **previous, post=post_external_id)
+
+
+def customer_posted(
+    case: Case, *, at: datetime, priority: Priority, response_target: timedelta | None
+) -> None:
+    """A customer post joined the case: it is as urgent as its most urgent message, and
+    it waits for an answer again if we had replied."""
+    case.last_customer_post_at = max(case.last_customer_post_at or at, at)
+    case.priority = min(Priority.parse(case.priority), priority)
+    if case.status == CaseStatus.REPLIED:
+        case.status = CaseStatus.CLAIMED if case.owner_slack_id else CaseStatus.NEW
+        case.respond_by = None
+    if response_target:
+        # The earliest unanswered message sets the deadline.
+        deadline = at + response_target
+        case.respond_by = min(case.respond_by, deadline) if case.respond_by else deadline
+
+
+# -- we answer ---------------------------------------------------------------------------
+def reply_posted(
+    case: Case,
+    *,
+    draft_id: int,
+    visibility: Visibility,
+    url: str,
+    at: datetime,
+    reconciled: bool = False,
+) -> AuditEvent:
+    """An approved reply reached the network: the case is answered (unless closed meanwhile)."""
+    if case.first_response_at is None:
+        case.first_response_at = at
+    if case.status != CaseStatus.CLOSED:
+        case.status = CaseStatus.REPLIED
+    return audit(
+        case.id,
+        BOT,
+        AuditAction.POST,
+        draft=draft_id,
+        visibility=visibility,
+        url=url,
+        reconciled=reconciled or None,
+    )
+
+
+def reply_failed(case_id: int, draft_id: int, error: str) -> AuditEvent:
+    return audit(case_id, BOT, AuditAction.POST_FAILED, draft=draft_id, error=error)
+
+
+def awaits_reply(case: Case) -> bool:
+    return case.status in AWAITING_REPLY
+
+
+# -- people act on it (raced: one conditional UPDATE each) -------------------------------
+@dataclass(frozen=True)
+class Transition:
+    """A change of one case that people race for, and the event it leaves when it wins."""
+
+    case_id: int
+    where: tuple[ColumnElement[bool], ...]
+    values: Mapping[str, Any]
+    event: AuditEvent = field(compare=False)
+
+
+def apply(session: Session, transition: Transition) -> bool:
+    """Apply `transition` as one statement; True (and the event recorded) when it won.
+
+    As the first statement of a unit of work, SQLite takes its write lock at once and
+    PostgreSQL re-checks the condition after a concurrent commit.
+    """
+    won = compare_and_set(
+        session, Case, [Case.id == transition.case_id, *transition.where], dict(transition.values)
+    )
+    if won:
+        session.add(transition.event)
+    return won
+
+
+def _new_to_claimed() -> ColumnElement[Any]:
+    return when((Case.status == CaseStatus.NEW, CaseStatus.CLAIMED), else_=Case.status)
+
+
+def claim(case_id: int, user: str, now: datetime) -> Transition:
+    """`user` takes an unowned open case."""
+    return Transition(
+        case_id,
+        (Case.owner_slack_id.is_(None), Case.status != CaseStatus.CLOSED),
+        dict(owner_slack_id=user, status=_new_to_claimed(), updated_at=now),
+        audit(case_id, user, AuditAction.CLAIM),
+    )
+
+
+def take_over(case_id: int, user: str, previous: str | None, now: datetime) -> Transition:
+    """`user` takes a case from `previous` (who must still own it)."""
+    owner_was = (
+        Case.owner_slack_id.is_(None) if previous is None else Case.owner_slack_id == previous
+    )
+    return Transition(
+        case_id,
+        (owner_was, Case.status != CaseStatus.CLOSED),
+        dict(owner_slack_id=user, status=_new_to_claimed(), updated_at=now),
+        audit(case_id, user, AuditAction.TAKE_OVER, **{"from": previous}),
+    )
+
+
+def unclaim(case_id: int, user: str, now: datetime) -> Transition:
+    """The owner puts the case back in the queue."""
+    return Transition(
+        case_id,
+        (Case.owner_slack_id == user,),
+        dict(
+            owner_slack_id=None,
+            status=when((Case.status == CaseStatus.CLAIMED, CaseStatus.NEW), else_=Case.status),
+            updated_at=now,
+        ),
+        audit(case_id, user, AuditAction.UNCLAIM),
+    )
+
+
+def escalate(
+    case_id: int, user: str, team: str, note: str, previous: str | None, now: datetime
+) -> Transition:
+    """Hand the case to a specialist team, unowned so a specialist can claim it."""
+    return Transition(
+        case_id,
+        (Case.status != CaseStatus.CLOSED,),
+        dict(status=CaseStatus.ESCALATED, escalated_to=team, owner_slack_id=None, updated_at=now),
+        audit(
+            case_id, user, AuditAction.ESCALATE, team=team, note=note or None, **{"from": previous}
+        ),
+    )
+
+
+def close(case_id: int, user: str, reason: str, now: datetime) -> Transition:
+    """Close with a reason; the customer writing again reopens it (`reopen`)."""
+    return Transition(
+        case_id,
+        (Case.status != CaseStatus.CLOSED,),
+        dict(status=CaseStatus.CLOSED, close_reason=reason, closed_at=now, updated_at=now),
+        audit(case_id, user, AuditAction.CLOSE, reason=reason),
+    )
