@@ -5,6 +5,8 @@ These strings are stable: Slack messages posted months ago still carry them.
 
 from enum import StrEnum
 
+from bot.networks.base import TEXT_FIELD, VISIBILITY_FIELD
+
 
 class Action(StrEnum):
     CLAIM = "case_claim"
@@ -48,3 +50,14 @@ class MessageKind(StrEnum):
     POST = "carethread_post"
     DRAFT = "carethread_draft"
     OUTCOME = "carethread_outcome"
+
+
+class Field(StrEnum):
+    """Input block ids of our modals (also their action ids); inline errors are keyed by them."""
+
+    # The same keys as the networks' `reply_problems()`, so their words land beside the field.
+    TEXT = TEXT_FIELD
+    VISIBILITY = VISIBILITY_FIELD
+    REASON = "reason"
+    TEAM = "team"
+    NOTE = "note"

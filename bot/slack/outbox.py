@@ -1,4 +1,5 @@
-"""Post stored posts to Slack: each case once as a root message, follow-ups in its thread.
+"""The outbox: stored posts go to Slack, each case once as a root message, follow-ups in
+its thread.
 
 Never lost, never twice:
 - a post is pending until Slack returned a `ts` for it, so a failure is retried next tick;
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -25,34 +25,19 @@ from slack_sdk.models.metadata import Metadata
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.ingest import PRIORITY_ORDER
-from bot.slack.blocks import (
-    CaseView,
-    CustomerView,
-    PostView,
-    blocks_as_dicts,
-    build_case_card,
-    build_follow_up,
-    build_minimal_card,
-)
+from bot.networks.registry import Networks
+from bot.slack.builders.card import build_case_card, build_follow_up, build_minimal_card
+from bot.slack.builders.common import blocks_as_dicts
+from bot.slack.case_thread import CaseThread
+from bot.slack.failures import SETUP_ERRORS, SLACK_FAILURES, slack_error
 from bot.slack.ids import MessageKind
-from bot.triage import Triage, mask_pii
+from bot.slack.views import CaseView, case_snapshot, case_view, post_view
 from storage.db import session_scope
+from storage.enums import Priority
 from storage.models import Case, Post, utcnow
 
 log = logging.getLogger(__name__)
 
-# Errors that no retry of the same message will fix: a person must change the setup.
-SETUP_ERRORS = {
-    "channel_not_found": "the channel in SLACK_CHANNEL_ID does not exist or the bot cannot see it",
-    "not_in_channel": "the bot is not in the SLACK_CHANNEL_ID channel: invite it with /invite",
-    "is_archived": "the SLACK_CHANNEL_ID channel is archived",
-    "invalid_auth": "Slack rejected SLACK_BOT_TOKEN (invalid_auth)",
-    "not_authed": "no Slack token was sent (SLACK_BOT_TOKEN)",
-    "token_revoked": "SLACK_BOT_TOKEN was revoked: reinstall the Slack app",
-    "account_inactive": "the Slack app's bot user is deactivated",
-    "missing_scope": "the Slack app lacks a scope (chat:write): update it from the manifest",
-}
 # Slack refused this message's content: retry once with the plain fallback card.
 CONTENT_ERRORS = {"invalid_blocks", "msg_too_long", "invalid_blocks_format", "too_many_attachments"}
 # Look this far before a previous attempt for the message it may have posted.
@@ -73,18 +58,18 @@ class PublishOutcome:
 
 
 class SlackPublisher:
-    """Publishes pending posts to one channel; keeps the Slack rate-limit pause in memory."""
+    """Publishes pending posts to one channel; keeps the Slack rate-limit pause in memory.
 
-    def __init__(
-        self,
-        client: WebClient,
-        channel: str,
-        refresh_card: Callable[[int], None] | None = None,
-    ):
+    Its client has no retry handlers: a blind retry after a dropped connection could post
+    the same message twice, so the publisher reconciles by itself.
+    """
+
+    def __init__(self, client: WebClient, channel: str, networks: Networks, thread: CaseThread):
         self.client = client
         self.channel = channel
+        self.networks = networks
         # Re-renders a case's root card (status, deadline) after a follow-up changed it.
-        self.refresh_card = refresh_card
+        self.thread = thread
         self.paused_until: datetime | None = None
         self.last_error: str | None = None
 
@@ -124,7 +109,7 @@ class SlackPublisher:
             thread_ts = case.slack_ts
             previous_attempt = post.slack_attempted_at
             text, blocks = self._message(post, case)
-            fallback = build_minimal_card(case_view(case), post_view(post))
+            fallback = build_minimal_card(self._case_view(case), post_view(post))
             post.slack_attempted_at = utcnow()
             post.slack_attempts += 1
         if previous_attempt is not None:
@@ -160,20 +145,19 @@ class SlackPublisher:
             log.warning("Post %s: %s", post_id, self.last_error)
             return _Result.STOP
         self._record_success(factory, post_id, ts)
-        if thread_ts is not None and self.refresh_card is not None:
-            self._refresh(case.id)
+        if thread_ts is not None:
+            # A follow-up may have reopened the case or made it wait for an answer again.
+            with session_scope(factory) as session:
+                case = session.get_one(Case, case.id)
+                snapshot = case_snapshot(session, case, self.networks.look(case.network))
+            self.thread.refresh_card(snapshot)
         return _Result.POSTED
 
-    def _refresh(self, case_id: int) -> None:
-        """A follow-up may have reopened the case or made it wait for an answer again."""
-        try:
-            self.refresh_card(case_id)  # type: ignore[misc]
-        except (SlackApiError, SlackClientError, OSError) as exc:
-            # The card catches up at the next change; the follow-up itself is posted.
-            log.warning("Could not refresh the card of case %s: %s", case_id, exc)
+    def _case_view(self, case: Case) -> CaseView:
+        return case_view(case, self.networks.look(case.network))
 
     def _message(self, post: Post, case: Case) -> tuple[str, list[Block]]:
-        view, shown = case_view(case), post_view(post)
+        view, shown = self._case_view(case), post_view(post)
         if case.slack_ts is None:
             return build_case_card(view, shown)
         return build_follow_up(view, shown, case.owner_slack_id if post.reopens_case else None)
@@ -212,8 +196,10 @@ class SlackPublisher:
                     limit=200,
                     oldest=f"{since.timestamp():.6f}",
                 )
-        except (SlackApiError, SlackClientError, OSError) as exc:
-            log.warning("Could not check Slack for post %s (%s); posting it", post_id, exc)
+        except SLACK_FAILURES as exc:
+            log.warning(
+                "Could not check Slack for post %s (%s); posting it", post_id, slack_error(exc)
+            )
             return None
         for message in response.get("messages", []):
             metadata: dict[str, Any] = message.get("metadata") or {}
@@ -272,51 +258,5 @@ def _pending_by_case(factory: sessionmaker[Session]) -> list[list[int]]:
     first_seen: dict[int, tuple[int, datetime]] = {}
     for post_id, case_id, priority, created_at in rows:
         groups.setdefault(case_id, []).append(post_id)
-        first_seen.setdefault(case_id, (PRIORITY_ORDER.get(priority, 3), created_at))
+        first_seen.setdefault(case_id, (Priority.parse(priority).rank, created_at))
     return [groups[c] for c in sorted(groups, key=lambda c: (*first_seen[c], c))]
-
-
-def case_view(case: Case) -> CaseView:
-    customer = case.customer
-    return CaseView(
-        id=case.id,
-        status=case.status,
-        customer=CustomerView(
-            handle=customer.handle,
-            name=customer.name,
-            followers=customer.followers,
-            verified=customer.verified,
-            verified_type=customer.verified_type,
-        ),
-        priority=case.priority,
-        owner=case.owner_slack_id,
-        escalated_to=case.escalated_to,
-        respond_by=case.respond_by,
-        first_response_at=case.first_response_at,
-        created_at=case.created_at,
-        close_reason=case.close_reason,
-    )
-
-
-def masked_text(post: Post) -> str:
-    """The post's text as Slack may show it: personal data found by triage is masked.
-
-    The original stays in the database; Slack never receives it.
-    """
-    spans = (post.triage or {}).get("pii") or []
-    if not spans:
-        return post.text
-    return mask_pii(post.text, Triage.from_json(post.triage).pii)
-
-
-def post_view(post: Post, text: str | None = None) -> PostView:
-    """What a card shows of `post`; `text` defaults to the masked text."""
-    return PostView(
-        external_id=post.external_id,
-        text=masked_text(post) if text is None else text,
-        url=post.url,
-        created_at=post.created_at,
-        source=post.source,
-        publicly_replyable=post.publicly_replyable,
-        triage=post.triage,
-    )

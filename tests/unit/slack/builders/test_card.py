@@ -1,37 +1,39 @@
-"""The Slack card: what an agent reads, and what must never ping anyone."""
+"""The Slack card: what an agent reads, which actions it offers, and what must never ping
+anyone."""
 
 import json
-from datetime import UTC, datetime
+from datetime import timedelta
 
-from bot.slack.blocks import (
-    CaseView,
-    CustomerView,
-    PostView,
-    blocks_as_dicts,
-    build_case_card,
-    build_follow_up,
-)
+from bot.networks.registry import NetworkLook
+from bot.slack.builders.card import build_case_card, build_follow_up, build_minimal_card
+from bot.slack.builders.common import blocks_as_dicts
 from bot.slack.ids import Action
-from bot.slack.text import compact_number, cut_escaped, escape
+from bot.slack.views import CaseView
+from tests.unit.slack.builders.examples import EXPOSED, WHEN, X, customer, post, triage
 
-CUSTOMER = CustomerView(
-    handle="lucia_m", name="Lucía Martín", followers=48_200, verified=True, verified_type="blue"
-)
-WHEN = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
+CUSTOMER = customer()
 
 
-def _post(text: str, **kw) -> PostView:
-    return PostView(
-        external_id="1900",
-        text=text,
-        url="https://x.com/lucia_m/status/1900",
-        created_at=WHEN,
-        **kw,
-    )
+def _case(**changes) -> CaseView:
+    values = dict(id=7, status="new", customer=CUSTOMER, network=X)
+    values.update(changes)
+    return CaseView(**values)
 
 
 def _card(text: str, **kw):
-    return build_case_card(CaseView(id=7, status="new", customer=CUSTOMER), _post(text, **kw))
+    return build_case_card(_case(), post(text, **kw))
+
+
+def _actions(blocks) -> dict:
+    return next(b for b in blocks_as_dicts(blocks) if b["type"] == "actions")
+
+
+def _ids(actions: dict) -> list[str]:
+    return [e["action_id"] for e in actions["elements"]]
+
+
+def _menu(actions: dict) -> list[str]:
+    return [o["value"] for o in actions["elements"][-1]["options"]]
 
 
 def test_card_shows_who_what_when_link_status_and_buttons():
@@ -44,6 +46,7 @@ def test_card_shows_who_what_when_link_status_and_buttons():
         "verified",
         "Mi pedido no llega",
         "https://x.com/lucia_m/status/1900",
+        "View on X",
         "New",
         "<!date^",
     ):
@@ -60,11 +63,23 @@ def test_card_shows_who_what_when_link_status_and_buttons():
     assert fallback.startswith("@lucia_m: Mi pedido")
 
 
+def test_the_card_names_the_network_the_post_came_from():
+    fake = NetworkLook(name="fake", label="Fakebook", icon="🧪")
+    _, blocks = build_case_card(_case(network=fake), post("hola"))
+    rendered = json.dumps(blocks_as_dicts(blocks), ensure_ascii=False)
+    assert "🧪" in rendered and "View on Fakebook" in rendered and "View on X" not in rendered
+
+
+def test_a_read_only_network_gets_no_answering_buttons():
+    feed = NetworkLook(name="rss", label="the web", icon="📰", can_reply=False)
+    actions = _actions(build_case_card(_case(network=feed), post("blog post", triage=EXPOSED))[1])
+    assert _ids(actions) == [Action.CLAIM, Action.ESCALATE, Action.CLOSE, Action.CASE_MORE]
+
+
 def test_mentions_in_customer_text_and_names_cannot_ping():
-    evil = CustomerView(handle="x", name="<!here> boss", followers=1, verified=False)
+    evil = customer(handle="x", name="<!here> boss", followers=1, verified=False)
     _, blocks = build_case_card(
-        CaseView(id=1, status="new", customer=evil),
-        _post("hey <!channel> and <@U0SPOOF> & <https://evil|click>"),
+        _case(id=1, customer=evil), post("hey <!channel> and <@U0SPOOF> & <https://evil|click>")
     )
     rendered = json.dumps(blocks_as_dicts(blocks))
     assert "<!channel>" not in rendered and "<@U0SPOOF>" not in rendered
@@ -80,13 +95,6 @@ def test_long_posts_are_cut_with_a_link_to_the_full_post():
     assert section.endswith("<https://x.com/lucia_m/status/1900|see full post>")
 
 
-def test_cutting_never_splits_an_entity_or_exceeds_the_limit():
-    text = "&" * 5000
-    cut = cut_escaped(text, 1000)
-    assert len(cut) <= 1000
-    assert cut.rstrip("…").endswith("&amp;")
-
-
 def test_search_posts_say_only_a_private_reply_is_possible():
     _, blocks = _card(
         "Alguien sabe si Acme tiene fibra en Rosario?", source="search", publicly_replyable=False
@@ -95,27 +103,56 @@ def test_search_posts_say_only_a_private_reply_is_possible():
 
 
 def test_follow_up_pings_previous_owner_when_reopened():
-    case = CaseView(id=1, status="claimed", customer=CUSTOMER, owner="U0AGENT")
-    _, blocks = build_follow_up(case, _post("sigue sin llegar"), ping_owner="U0AGENT")
+    case = _case(id=1, status="claimed", owner="U0AGENT")
+    _, blocks = build_follow_up(case, post("sigue sin llegar"), ping_owner="U0AGENT")
     rendered = json.dumps(blocks_as_dicts(blocks))
     assert "<@U0AGENT>" in rendered and "reopened" in rendered
 
 
-def test_helpers():
-    assert escape("a<b>&c") == "a&lt;b&gt;&amp;c"
-    assert compact_number(999) == "999"
-    assert compact_number(48_200) == "48.2k"
-    assert compact_number(1_250_000) == "1.2M"
-    assert compact_number(2_600_000) == "2.6M"
-
-
 def test_deadline_a_day_away_names_the_day():
-    from datetime import timedelta
-
-    case = CaseView(id=1, status="new", customer=CUSTOMER, respond_by=WHEN + timedelta(hours=24))
+    case = _case(id=1, respond_by=WHEN + timedelta(hours=24))
     _, blocks = build_case_card(
-        case, _post("question", triage={"priority": "P3", "reasons": ["question"]})
+        case, post("question", triage=triage(priority="P3", reasons=("question",)))
     )
-    triage = blocks_as_dicts(blocks)[3]["elements"][0]["text"]
-    assert "respond by <!date^" in triage and "{date_short_pretty} {time}" in triage
-    assert "2026-11-24 10:15 UTC" in triage  # the fallback for clients without date tokens
+    line = blocks_as_dicts(blocks)[3]["elements"][0]["text"]
+    assert "respond by <!date^" in line and "{date_short_pretty} {time}" in line
+    assert "2026-11-24 10:15 UTC" in line  # the fallback for clients without date tokens
+
+
+def test_card_menu_offers_history_and_unclaim_only_when_owned():
+    def menu(case: CaseView) -> list[str]:
+        return _menu(_actions(build_case_card(case, post("hi"))[1]))
+
+    assert menu(_case()) == ["history:7"]
+    assert menu(_case(status="claimed", owner="U0A")) == ["history:7", "unclaim:7"]
+
+
+def test_a_card_with_exposed_data_offers_move_to_private_and_show_original() -> None:
+    actions = _actions(build_case_card(_case(id=9), post(triage=EXPOSED))[1])
+    assert _ids(actions) == [
+        Action.CLAIM,
+        Action.DRAFT,
+        Action.ESCALATE,
+        Action.CLOSE,
+        Action.MOVE_TO_PRIVATE,
+        Action.CASE_MORE,
+    ]
+    assert actions["elements"][4]["text"]["text"] == "Move to private"
+    assert actions["elements"][4]["value"] == "9"
+    assert _menu(actions) == ["history:9", "show_original:9"]
+    labels = [o["text"]["text"] for o in actions["elements"][-1]["options"]]
+    assert labels == ["History", "Show original (personal data)"]
+
+
+def test_a_card_without_exposed_data_offers_neither() -> None:
+    case = _case(id=9, status="claimed", owner="U0A")
+    actions = _actions(build_case_card(case, post(triage=triage()))[1])
+    assert Action.MOVE_TO_PRIVATE not in _ids(actions)
+    assert _menu(actions) == ["history:9", "unclaim:9"]
+
+
+def test_the_plain_fallback_card_has_the_same_actions_as_the_full_card() -> None:
+    case = _case(id=9, status="claimed", owner="U0A")
+    full = _actions(build_case_card(case, post(triage=EXPOSED))[1])
+    minimal = _actions(build_minimal_card(case, post(triage=EXPOSED))[1])
+    assert full == minimal

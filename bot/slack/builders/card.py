@@ -1,0 +1,236 @@
+"""The case card (a thread's root message) and a customer's follow-ups in its thread."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
+    SectionBlock,
+)
+
+from bot.networks.registry import NetworkLook
+from bot.slack.builders.common import Message
+from bot.slack.ids import Action, CaseMenu
+from bot.slack.text import (
+    NOTIFICATION_TEXT_LIMIT,
+    SECTION_TEXT_LIMIT,
+    compact_number,
+    cut_escaped,
+    escape,
+    link,
+    one_line,
+    slack_date,
+)
+from bot.slack.views import CaseView, CustomerView, PostView
+from storage.enums import AWAITING_REPLY, CaseStatus
+
+# Room left in a section for the "see full post" link after the cut text.
+_POST_TEXT_LIMIT = SECTION_TEXT_LIMIT - 200
+VERIFIED_MARKS = {"blue": "☑️", "business": "🏅", "government": "🏛️"}
+
+
+def build_case_card(case: CaseView, post: PostView) -> Message:
+    """The root message of a case thread: who, what, triage, status and the buttons."""
+    blocks: list[Block] = [
+        SectionBlock(block_id="customer", text=MarkdownTextObject(text=_who(case.customer))),
+        SectionBlock(block_id="post", text=MarkdownTextObject(text=_post_text(post))),
+        ContextBlock(
+            block_id="meta", elements=[MarkdownTextObject(text=_post_meta(post, case.network))]
+        ),
+    ]
+    triage_line = _triage_line(case, post)
+    if triage_line:
+        blocks.append(
+            ContextBlock(block_id="triage", elements=[MarkdownTextObject(text=triage_line)])
+        )
+    exposed = exposed_data_notice(post)
+    if exposed:
+        blocks.append(SectionBlock(block_id="exposed", text=MarkdownTextObject(text=exposed)))
+    blocks.append(SectionBlock(block_id="status", text=MarkdownTextObject(text=status_line(case))))
+    blocks.append(case_actions(case, post))
+    return notification_text(case.customer, post.text), blocks
+
+
+def build_follow_up(case: CaseView, post: PostView, ping_owner: str | None = None) -> Message:
+    """A later post of the same conversation, as a reply in the case's thread."""
+    blocks: list[Block] = []
+    if ping_owner:
+        blocks.append(
+            SectionBlock(
+                block_id="reopened",
+                text=MarkdownTextObject(
+                    text=f"🔁 <@{escape(ping_owner)}> the customer wrote again: case reopened."
+                ),
+            )
+        )
+    blocks += [
+        SectionBlock(
+            block_id="post",
+            text=MarkdownTextObject(text=f"*@{escape(case.customer.handle)}:* {_post_text(post)}"),
+        ),
+        ContextBlock(
+            block_id="meta", elements=[MarkdownTextObject(text=_post_meta(post, case.network))]
+        ),
+    ]
+    triage_line = _triage_line(None, post)
+    if triage_line:
+        blocks.append(
+            ContextBlock(block_id="triage", elements=[MarkdownTextObject(text=triage_line)])
+        )
+    return notification_text(case.customer, post.text), blocks
+
+
+def build_minimal_card(case: CaseView, post: PostView) -> Message:
+    """A plain fallback when Slack refuses the full card: the case must still appear."""
+    body = cut_escaped(one_line(post.text), 1500)
+    text = f"{_who(case.customer)}\n{body}\n{link(post.url, f'Open on {case.network.label}')}"
+    return notification_text(case.customer, post.text), [
+        SectionBlock(block_id="post", text=MarkdownTextObject(text=text)),
+        case_actions(case, post),
+    ]
+
+
+def notification_text(customer: CustomerView, text: str) -> str:
+    """The message's `text`: what phones show in a notification (mrkdwn, so escaped)."""
+    return cut_escaped(f"@{customer.handle}: {one_line(text)}", NOTIFICATION_TEXT_LIMIT)
+
+
+def status_line(case: CaseView) -> str:
+    owner = f" by <@{escape(case.owner)}>" if case.owner else ""
+    if case.status == CaseStatus.NEW:
+        return "🆕 *New* · unclaimed"
+    if case.status == CaseStatus.CLAIMED:
+        return f"🙋 *Claimed*{owner}"
+    if case.status == CaseStatus.ESCALATED:
+        return f"🚨 *Escalated to {escape(case.escalated_to or 'a specialist')}*{owner}"
+    if case.status == CaseStatus.REPLIED:
+        line = f"✅ *Replied*{owner}"
+        if case.first_response_at and case.created_at:
+            line += f" · first response in {_duration(case.first_response_at - case.created_at)}"
+        return line
+    reason = f" · {escape(case.close_reason)}" if case.close_reason else ""
+    return f"🔒 *Closed*{reason}"
+
+
+def exposed_data_notice(post: PostView) -> str:
+    """Said loudly: the customer published personal data, which we mask in Slack."""
+    if not post.triage or not post.triage.pii:
+        return ""
+    labels = list(dict.fromkeys(escape(m.label or m.type) for m in post.triage.pii))
+    return (
+        f"🔒 *Customer exposed personal data in public* ({', '.join(labels)}). "
+        "It is masked here; *Move to private* drafts a public invitation to a private "
+        "conversation and a private message, both for approval."
+    )
+
+
+def _who(customer: CustomerView) -> str:
+    name = escape(one_line(customer.name)) or escape(customer.handle)
+    parts = [f"*{name}*", f"@{escape(customer.handle)}"]
+    if customer.verified or (customer.verified_type and customer.verified_type != "none"):
+        mark = VERIFIED_MARKS.get(customer.verified_type or "blue", "☑️")
+        parts.append(f"{mark} verified")
+    parts.append(f"{compact_number(customer.followers)} followers")
+    return " · ".join(parts)
+
+
+def _post_text(post: PostView) -> str:
+    more = f"… {link(post.url, 'see full post')}"
+    return cut_escaped(post.text, _POST_TEXT_LIMIT, more) or "_(no text)_"
+
+
+def _post_meta(post: PostView, network: NetworkLook) -> str:
+    when = slack_date(
+        post.created_at.timestamp(),
+        "{date_short_pretty} at {time}",
+        post.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    parts = [f"{network.icon} {link(post.url, network.link_label)}", when]
+    if post.source == "search":
+        parts.append("found by keyword search")
+    if not post.publicly_replyable:
+        parts.append(f"⚠️ {escape(network.label)} allows only a private reply")
+    return " · ".join(parts)
+
+
+def _triage_line(case: CaseView | None, post: PostView) -> str:
+    triage = post.triage
+    if triage is None:
+        return ""
+    parts = []
+    if triage.language:
+        parts.append(escape(triage.language))
+    reasons = triage.reasons or (triage.intent, triage.sentiment)
+    detail = " · ".join(escape(r) for r in reasons if r)
+    parts.append(f"*{escape(triage.priority)}* {detail}".rstrip())
+    # Only while the case waits for an answer (a follow-up after our reply waits again).
+    if case and case.respond_by and case.status in AWAITING_REPLY:
+        # "today 10:30" / "tomorrow 09:17": a P3 deadline is a day away.
+        by = slack_date(
+            case.respond_by.timestamp(),
+            "{date_short_pretty} {time}",
+            case.respond_by.strftime("%Y-%m-%d %H:%M UTC"),
+        )
+        parts.append(f"⏱ respond by {by}")
+    return " · ".join(parts)
+
+
+def case_actions(case: CaseView, post: PostView) -> ActionsBlock:
+    """Every action of a case card, decided here only: the first post and each re-render
+    show the same set. Button action ids are stable (old messages still carry them)."""
+    value = str(case.id)
+    # Read-only networks (a blog's feed) get no answering buttons.
+    answerable = case.network.can_reply
+    exposed = post.exposed_data and answerable
+    elements: list[ButtonElement | OverflowMenuElement] = [
+        ButtonElement(text="Claim", action_id=Action.CLAIM, value=value, style="primary")
+    ]
+    if answerable:
+        elements.append(ButtonElement(text="Draft reply", action_id=Action.DRAFT, value=value))
+    elements += [
+        ButtonElement(text="Escalate", action_id=Action.ESCALATE, value=value),
+        ButtonElement(
+            text="Close",
+            action_id=Action.CLOSE,
+            value=value,
+            confirm=ConfirmObject(
+                title="Close this case?",
+                text="It reopens if the customer writes again.",
+                confirm="Close",
+                deny="Keep open",
+            ),
+        ),
+    ]
+    if exposed:
+        elements.append(
+            ButtonElement(text="Move to private", action_id=Action.MOVE_TO_PRIVATE, value=value)
+        )
+    # Option values carry the case id: an overflow menu has no value of its own.
+    menu = [Option(value=f"{CaseMenu.HISTORY}:{case.id}", label="History")]
+    if case.owner:
+        menu.append(Option(value=f"{CaseMenu.UNCLAIM}:{case.id}", label="Unclaim"))
+    if post.exposed_data:
+        menu.append(
+            Option(
+                value=f"{CaseMenu.SHOW_ORIGINAL}:{case.id}",
+                label="Show original (personal data)",
+            )
+        )
+    elements.append(OverflowMenuElement(action_id=Action.CASE_MORE, options=menu))
+    return ActionsBlock(block_id="case_actions", elements=elements)
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours < 48 else f"{hours // 24} days"

@@ -1,0 +1,41 @@
+"""Small pieces the builders share."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
+
+from bot.lifecycle import BOT
+from bot.slack.text import escape
+
+# A message as the builders return it: (notification text, blocks).
+Message = tuple[str, list[Block]]
+
+
+def blocks_as_dicts(blocks: list[Block]) -> list[dict[str, Any]]:
+    """Serialise, which also runs slack_sdk's limit checks."""
+    return [block.to_dict() for block in blocks]
+
+
+def plain(text: str, block_id: str = "note") -> Message:
+    """A one-section message whose `text` is already safe mrkdwn."""
+    return text, [SectionBlock(block_id=block_id, text=MarkdownTextObject(text=text))]
+
+
+def when(at: datetime) -> str:
+    """A date and time in each reader's own time zone (Slack's date token)."""
+    fallback = at.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(at.timestamp())}^{{date_short}} {{time}}|{fallback}>"
+
+
+def actor(user: str) -> str:
+    return "Carethread" if user == BOT else f"<@{escape(user)}>"
+
+
+def mention(slack_id: str) -> str:
+    """A Slack id as a ping: S… user groups become `<!subteam^S…>`, users `<@U…>`."""
+    if slack_id.startswith("S"):
+        return f"<!subteam^{escape(slack_id)}>"
+    return f"<@{escape(slack_id)}>"

@@ -1,0 +1,36 @@
+"""Modals: the draft modal carries the network's rules and never lets a post ping."""
+
+from __future__ import annotations
+
+import json
+
+from bot.slack.builders.modals import build_draft_modal
+from bot.slack.views import DraftFormView
+from tests.unit.slack.builders.examples import EVIL, X
+
+
+def test_draft_modal_prefill_and_search_posts() -> None:
+    form = DraftFormView(
+        case_id=7,
+        customer_handle="pepe",
+        post_text=EVIL,
+        post_url="https://x.com/pepe/status/1",
+        publicly_replyable=False,
+        text="",
+        visibility="private",
+        network=X,
+        reply_hint="A public reply may be 280 characters as X counts them.",
+        public_refusal="X does not allow a public reply to this post: its author did not "
+        "mention the brand (it was found by keyword search).",
+    )
+    view = build_draft_modal(form).to_dict()
+    assert json.loads(view["private_metadata"]) == {"case_id": 7, "draft_id": None}
+    radio = next(b for b in view["blocks"] if b["block_id"] == "visibility")["element"]
+    assert radio["initial_option"]["value"] == "private"
+    assert [o["text"]["text"] for o in radio["options"]] == [
+        "Private message on X",
+        "Public reply on X",
+    ]
+    shown = json.dumps(view)
+    assert "did not mention" in shown and "<!channel>" not in shown
+    assert "280 characters as X counts" in shown
