@@ -1,16 +1,18 @@
-"""The one wiring place: settings → engine → clients → Bolt app → scheduler → HTTP server."""
+"""The one wiring place: settings → engine → clients → networks → services → Bolt app →
+scheduler → HTTP server. Long-lived collaborators are built here once and passed in."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
@@ -23,13 +25,16 @@ import handlers
 from bot.config import Settings
 from bot.ingest import make_triage
 from bot.jobs import Cycle, start_scheduler
-from bot.networks import NetworkError
-from bot.networks.x import XNetwork, connect_x
+from bot.networks.base import Network, NetworkError
+from bot.networks.registry import Networks
+from bot.outbound import Sender
 from bot.polling import ProgressFactory
 from bot.server import HttpServer, make_wsgi_app
-from bot.services import Services
-from bot.slack.cards import refresh_case_card
-from bot.slack.publish import SETUP_ERRORS, SlackPublisher
+from bot.services import CONTEXT_KEY, Services
+from bot.slack.case_thread import CaseThread
+from bot.slack.directory import Directory
+from bot.slack.failures import SETUP_ERRORS
+from bot.slack.outbox import SlackPublisher
 from storage.db import check_schema, make_engine, make_session_factory
 
 log = logging.getLogger("carethread")
@@ -41,17 +46,6 @@ SHUTDOWN_SECONDS = 7
 
 class StartupError(Exception):
     """The bot cannot start; the message says what to do. Exit code 2."""
-
-
-def make_x_network(settings: Settings) -> XNetwork:
-    return connect_x(
-        bearer_token=settings.x_bearer_token,
-        api_key=settings.x_api_key,
-        api_secret=settings.x_api_secret,
-        access_token=settings.x_access_token,
-        access_token_secret=settings.x_access_token_secret,
-        base_url=settings.x_api_base_url,
-    )
 
 
 def make_slack_client(settings: Settings, *, retry_rate_limits: bool) -> WebClient:
@@ -81,8 +75,8 @@ def make_bolt_app(settings: Settings, services: Services, listeners: ThreadPoolE
     )
 
     @app.middleware
-    def provide_services(context, next):  # type: ignore[no-untyped-def]
-        context["services"] = services
+    def provide_services(context: BoltContext, next: Callable[[], None]) -> None:
+        context[CONTEXT_KEY] = services
         next()
 
     handlers.register_all(app)
@@ -94,7 +88,8 @@ class Runtime:
     settings: Settings
     engine: Engine
     factory: sessionmaker[Session]
-    network: XNetwork
+    networks: Networks
+    services: Services
     bolt: App
     cycle: Cycle
     # Where Bolt runs listeners after ack(); drained on shutdown.
@@ -159,39 +154,53 @@ class Runtime:
         self.engine.dispose()
 
 
-def build_runtime(settings: Settings, progress_factory: ProgressFactory | None = None) -> Runtime:
-    """Everything the bot process runs, wired; raises `StartupError` with advice."""
+def build_runtime(
+    settings: Settings,
+    progress_factory: ProgressFactory | None = None,
+    extra_networks: Iterable[Network] = (),
+) -> Runtime:
+    """Everything the bot process runs, wired; raises `StartupError` with advice.
+
+    `extra_networks` are connected networks added beside the configured ones (tests use
+    an in-memory network this way).
+    """
     engine = make_engine(settings.database_url)
     check_schema(engine)
     factory = make_session_factory(engine)
     publisher_client = make_slack_client(settings, retry_rate_limits=False)
     _check_slack(publisher_client)
-    network = make_x_network(settings)
-    _check_x(network)
-    publisher = SlackPublisher(
-        publisher_client,
-        settings.slack_channel_id,
-        refresh_card=lambda case_id: refresh_case_card(publisher_client, factory, case_id),
-    )
+    networks = Networks([*(block.connect() for block in settings.networks), *extra_networks])
+    for network in networks.values():
+        _check_network(network)
+    slack = make_slack_client(settings, retry_rate_limits=True)
+    thread = CaseThread(slack, factory, networks)
+    sender = Sender(factory, networks, thread)
     services = Services(
         settings=settings,
         factory=factory,
-        network=network,
-        slack=make_slack_client(settings, retry_rate_limits=True),
-        publisher=publisher,
+        networks=networks,
+        slack=slack,
+        thread=thread,
+        directory=Directory(
+            slack,
+            approver_user_ids=settings.approver_user_ids,
+            approver_usergroup_id=settings.approver_usergroup_id,
+        ),
+        sender=sender,
     )
+    publisher = SlackPublisher(publisher_client, settings.slack_channel_id, networks, thread)
     cycle = Cycle(
         factory=factory,
-        network=network,
+        networks=networks,
         publisher=publisher,
-        search_query=settings.x_search_query,
+        sender=sender,
         backfill=timedelta(hours=settings.backfill_hours),
         progress_factory=progress_factory,
         triage=make_triage(settings.triage),
     )
     listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-listener")
     bolt = make_bolt_app(settings, services, listeners)
-    return Runtime(settings, engine, factory, network, bolt, cycle, listeners)
+    return Runtime(settings, engine, factory, networks, services, bolt, cycle, listeners)
 
 
 def _check_slack(client: WebClient) -> None:
@@ -209,12 +218,13 @@ def _check_slack(client: WebClient) -> None:
     log.info("Slack: connected as %s in %s", identity.get("user"), identity.get("team"))
 
 
-def _check_x(network: XNetwork) -> None:
+def _check_network(network: Network) -> None:
+    label = network.label
     try:
         brand = network.whoami()
     except NetworkError as exc:
         if not exc.retryable:
-            raise StartupError(f"X: {exc.reason}.") from exc
-        log.warning("Cannot reach X yet (%s); starting anyway, will retry", exc.reason)
+            raise StartupError(f"{label}: {exc.reason}.") from exc
+        log.warning("Cannot reach %s yet (%s); starting anyway, will retry", label, exc.reason)
         return
-    log.info("X: listening to mentions of @%s (id %s)", brand.handle, brand.external_id)
+    log.info("%s: listening as @%s (id %s)", label, brand.handle, brand.external_id)

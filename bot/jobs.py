@@ -12,10 +12,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest import TriageFn
-from bot.networks import Network
-from bot.outbound import Outbound, resume_interrupted_sends
+from bot.networks.registry import Networks
+from bot.outbound import Sender
 from bot.polling import PollOutcome, ProgressFactory, poll_network
-from bot.slack.publish import PublishOutcome, SlackPublisher
+from bot.slack.outbox import PublishOutcome, SlackPublisher
 from storage.db import exclusive
 
 log = logging.getLogger(__name__)
@@ -28,9 +28,9 @@ class Cycle:
     """Everything one poll cycle needs, built once by the wiring."""
 
     factory: sessionmaker[Session]
-    network: Network
+    networks: Networks
     publisher: SlackPublisher
-    search_query: str | None
+    sender: Sender
     backfill: timedelta
     triage: TriageFn | None = None
     progress_factory: ProgressFactory | None = None
@@ -49,11 +49,12 @@ class Cycle:
     def _run(self) -> tuple[list[PollOutcome], PublishOutcome]:
         """Fetch new posts, then publish whatever is pending (including earlier failures)."""
         polled: list[PollOutcome] = []
-        if not self.stop.is_set():
-            polled = poll_network(
+        for network in self.networks.values():
+            if self.stop.is_set():
+                break
+            polled += poll_network(
                 self.factory,
-                self.network,
-                search_query=self.search_query,
+                network,
                 backfill=self.backfill,
                 triage=self.triage,
                 progress_factory=self.progress_factory,
@@ -61,7 +62,7 @@ class Cycle:
         published = self.publisher.publish_pending(self.factory, self.stop)
         if not self.stop.is_set():
             # Replies whose sending a crash interrupted: settled (never sent twice) here.
-            resume_interrupted_sends(Outbound(self.factory, self.network, self.publisher.client))
+            self.sender.resume_interrupted_sends()
         self.last_run_at = datetime.now(UTC)
         if self.on_done:
             self.on_done(polled, published)
@@ -76,7 +77,7 @@ def start_scheduler(cycle: Cycle, interval_seconds: int) -> BackgroundScheduler:
         "interval",
         seconds=interval_seconds,
         id=POLL_JOB_ID,
-        name="Poll X and publish to Slack",
+        name="Poll the networks and publish to Slack",
         max_instances=1,
         coalesce=True,
         misfire_grace_time=interval_seconds,

@@ -1,27 +1,45 @@
 """What listeners may use, built once by `bot.app` and handed to them via Bolt's context.
 
-Listeners run in Bolt's thread pool after `ack()`, so they open their own unit of
-work (`session_scope(services.factory)`) rather than share a request-wide session
-that a middleware would close before the listener finishes.
+Listeners run in Bolt's thread pool after `ack()`, so services open their own unit of
+work (`session_scope(services.factory)`) rather than share a request-wide session that a
+middleware would close before the listener finishes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.networks import Network
-from bot.slack.publish import SlackPublisher
+from bot.networks.registry import Networks
+from bot.outbound import Sender
+from bot.slack.case_thread import CaseThread
+from bot.slack.directory import Directory
+
+CONTEXT_KEY = "services"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Services:
     settings: Settings
     factory: sessionmaker[Session]
-    network: Network
+    networks: Networks
     # The bot's own Web API client (rate limits retried), for work after ack().
     slack: WebClient
-    publisher: SlackPublisher
+    # Tells Slack about cases (cards, drafts, outcomes, DMs), best effort after commits.
+    thread: CaseThread
+    # Approvers and user-group members, cached briefly.
+    directory: Directory
+    # Sends approved drafts exactly once; shared with the jobs.
+    sender: Sender
+
+
+def services_of(context: BoltContext) -> Services:
+    """The services a listener gets (put in the context by `bot.app`'s middleware)."""
+    services = context[CONTEXT_KEY]
+    if not isinstance(services, Services):
+        raise TypeError("Carethread's services are missing from the Bolt context")
+    return services

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.cases.common import get_case
-from bot.cases.drafts import refuse_public_personal_data
-from bot.cases.history import record
+from bot import lifecycle
+from bot.cases.drafts import load_draft, refuse_public_personal_data
 from bot.cases.permissions import require_approver
 from bot.errors import Conflict, UserFacingError
-from bot.outbound import Outbound, send_draft
 from bot.services import Services
-from bot.slack.answer_blocks import build_rejected_message, build_rejection_dm
-from bot.slack.cards import draft_view, permalink, post_in_thread, send_dm, show_draft
+from bot.slack.builders.dms import build_rejection_dm
+from bot.slack.builders.thread import build_rejected_message
 from bot.slack.text import escape
+from bot.slack.views import CaseSnapshot, case_snapshot
 from storage.db import compare_and_set, session_scope
-from storage.models import CaseStatus, Draft, DraftStatus, Visibility, utcnow
+from storage.enums import AuditAction, CaseStatus, DraftStatus, Visibility
+from storage.models import Draft, utcnow
 
 
 class Approval(Enum):
@@ -27,45 +28,66 @@ class Approval(Enum):
     NEEDS_CONFIRMATION = "needs_confirmation"
 
 
-def outbound(services: Services) -> Outbound:
-    return Outbound(
-        factory=services.factory,
-        network=services.network,
-        slack=services.slack,
-    )
+@dataclass(frozen=True)
+class _Decision:
+    """What deciding on a draft needs to know, read once."""
+
+    author: str
+    editor: str | None
+    # Why a click changes nothing (someone decided already), or None while pending.
+    decided: str | None
+    text: str
+    visibility: str
+    brand: str
+    closed: bool
+    stale: bool
+
+
+def _decision(services: Services, draft_id: int) -> _Decision:
+    with session_scope(services.factory) as session:
+        draft = _get_draft(session, draft_id)
+        case = draft.case
+        return _Decision(
+            author=draft.author_slack_id,
+            editor=draft.editor_slack_id,
+            decided=None if draft.status == DraftStatus.PENDING else decided_message(draft),
+            text=draft.text,
+            visibility=draft.visibility,
+            brand=case.brand.external_id,
+            closed=case.status == CaseStatus.CLOSED,
+            stale=case.last_customer_post_at > draft.written_after,
+        )
 
 
 def check_may_decide(services: Services, draft_id: int, user: str) -> None:
     """Raise unless `user` may approve or reject this draft now."""
-    with session_scope(services.factory) as session:
-        draft = _get_draft(session, draft_id)
-        author, editor = draft.author_slack_id, draft.editor_slack_id
-        decided = None if draft.status == DraftStatus.PENDING else decided_message(draft)
-    require_approver(services.settings, services.slack, user, author=author, editor=editor)
-    if decided:
-        raise Conflict(decided)
+    decision = _decision(services, draft_id)
+    _require(services, decision, user)
+
+
+def _require(services: Services, decision: _Decision, user: str) -> None:
+    require_approver(services, user, author=decision.author, editor=decision.editor)
+    if decision.decided:
+        raise Conflict(decision.decided)
 
 
 def approve_draft(
     services: Services, draft_id: int, user: str, *, confirmed: bool = False
 ) -> Approval:
     """Approve a pending draft (one approver wins), supersede the pending drafts it
-    replaces, send it to X.
+    replaces, send it to the network.
 
     Only drafts of the same visibility are superseded: two public replies (or two private
     messages) are alternatives, but a public reply and a private message are not. They
     answer in different places and are often meant to go together, like the invitation and
     the private message that Move to private drafts as a pair.
     """
-    check_may_decide(services, draft_id, user)
-    refuse_public_personal_data(services, draft_id)
-    with session_scope(services.factory) as session:
-        draft = _get_draft(session, draft_id)
-        case = get_case(session, draft.case_id)
-        if case.status == CaseStatus.CLOSED:
-            raise Conflict("This case is closed; nothing is sent for a closed case.")
-        stale = case.last_customer_post_at > draft.written_after
-    if stale and not confirmed:
+    decision = _decision(services, draft_id)
+    _require(services, decision, user)
+    refuse_public_personal_data(services, decision.text, decision.visibility, decision.brand)
+    if decision.closed:
+        raise Conflict("This case is closed; nothing is sent for a closed case.")
+    if decision.stale and not confirmed:
         return Approval.NEEDS_CONFIRMATION
     with session_scope(services.factory) as session:
         won = compare_and_set(
@@ -76,7 +98,6 @@ def approve_draft(
         )
         draft = _get_draft(session, draft_id)
         if not won:
-            session.refresh(draft)
             raise Conflict(decided_message(draft))
         others = session.scalars(
             select(Draft.id).where(
@@ -93,18 +114,20 @@ def approve_draft(
                 [Draft.id.in_(others), Draft.status == DraftStatus.PENDING],
                 dict(status=DraftStatus.SUPERSEDED),
             )
-        record(
+        lifecycle.record(
             session,
             draft.case_id,
             user,
-            "approve",
+            AuditAction.APPROVE,
             draft=draft_id,
-            stale_confirmed=True if stale else None,
+            stale_confirmed=True if decision.stale else None,
             superseded=list(others) or None,
         )
-    for other in [draft_id, *others]:
-        show_draft(services.slack, services.factory, other)
-    send_draft(outbound(services), draft_id)
+        session.flush()
+        changed = [load_draft(services, session, d) for d in (draft_id, *others)]
+    for shown in changed:
+        services.thread.show_draft(shown)
+    services.sender.send(draft_id)
     return Approval.APPROVED
 
 
@@ -120,31 +143,26 @@ def reject_draft(services: Services, draft_id: int, user: str, reason: str) -> N
         )
         draft = _get_draft(session, draft_id)
         if not rejected:
-            session.refresh(draft)
             raise Conflict(decided_message(draft))
-        record(session, draft.case_id, user, "reject", draft=draft_id, reason=reason)
-        view = draft_view(draft)
-        channel, ts = draft.slack_channel, draft.slack_ts
-    show_draft(services.slack, services.factory, draft_id)
-    post_in_thread(
-        services.slack,
-        services.factory,
-        view.case_id,
-        build_rejected_message(view),
-        draft_id=draft_id,
-    )
+        lifecycle.record(
+            session, draft.case_id, user, AuditAction.REJECT, draft=draft_id, reason=reason
+        )
+        shown = load_draft(services, session, draft_id)
+        case = _case_of(services, session, draft)
+    message = services.thread.show_draft(shown)
+    view = shown.draft
+    services.thread.post(case, build_rejected_message(view), "the rejection", draft_id=draft_id)
     if view.author != user:
-        link = permalink(services.slack, channel, ts)
-        send_dm(services.slack, view.author, build_rejection_dm(view, link))
+        link = services.thread.permalink(message)
+        services.thread.dm(view.author, build_rejection_dm(view, link), "the rejection")
 
 
 def retry_draft(services: Services, draft_id: int, user: str) -> None:
-    """Send a draft again after X refused or failed; the same approval rules apply."""
-    with session_scope(services.factory) as session:
-        draft = _get_draft(session, draft_id)
-        author, editor = draft.author_slack_id, draft.editor_slack_id
-    require_approver(services.settings, services.slack, user, author=author, editor=editor)
-    refuse_public_personal_data(services, draft_id)
+    """Send a draft again after the network refused or failed; the same approval rules
+    apply."""
+    decision = _decision(services, draft_id)
+    require_approver(services, user, author=decision.author, editor=decision.editor)
+    refuse_public_personal_data(services, decision.text, decision.visibility, decision.brand)
     with session_scope(services.factory) as session:
         again = compare_and_set(
             session,
@@ -154,11 +172,11 @@ def retry_draft(services: Services, draft_id: int, user: str) -> None:
         )
         draft = _get_draft(session, draft_id)
         if not again:
-            session.refresh(draft)
             raise Conflict(decided_message(draft))
-        record(session, draft.case_id, user, "retry", draft=draft_id)
-    show_draft(services.slack, services.factory, draft_id)
-    send_draft(outbound(services), draft_id)
+        lifecycle.record(session, draft.case_id, user, AuditAction.RETRY, draft=draft_id)
+        shown = load_draft(services, session, draft_id)
+    services.thread.show_draft(shown)
+    services.sender.send(draft_id)
 
 
 def decided_message(draft: Draft) -> str:
@@ -184,4 +202,10 @@ def _get_draft(session: Session, draft_id: int) -> Draft:
     draft = session.get(Draft, draft_id)
     if draft is None:
         raise UserFacingError("This draft no longer exists.")
+    # A conditional UPDATE just ran in this session: read the row as it is now.
+    session.refresh(draft)
     return draft
+
+
+def _case_of(services: Services, session: Session, draft: Draft) -> CaseSnapshot:
+    return case_snapshot(session, draft.case, services.networks.look(draft.case.network))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case as when
-
-from bot.cases.common import get_case, refresh_card
-from bot.cases.history import record
+from bot import lifecycle
+from bot.cases.common import get_case, snapshot
 from bot.errors import Conflict, NotAllowed
 from bot.services import Services
-from storage.db import compare_and_set, session_scope
-from storage.models import Case, CaseStatus, utcnow
+from storage.db import session_scope
+from storage.enums import CaseStatus
+from storage.models import utcnow
 
 
 @dataclass(frozen=True)
@@ -25,33 +24,17 @@ class ClaimResult:
 def claim_case(services: Services, case_id: int, user: str) -> ClaimResult:
     """Assign an unowned case to `user`; a case someone owns is reported, not taken."""
     with session_scope(services.factory) as session:
-        # The conditional UPDATE is the first statement, so SQLite takes its write lock
-        # at once and PostgreSQL re-checks the WHERE after a concurrent commit.
-        won = compare_and_set(
-            session,
-            Case,
-            [
-                Case.id == case_id,
-                Case.owner_slack_id.is_(None),
-                Case.status != CaseStatus.CLOSED,
-            ],
-            dict(
-                owner_slack_id=user,
-                status=when((Case.status == CaseStatus.NEW, CaseStatus.CLAIMED), else_=Case.status),
-                updated_at=utcnow(),
-            ),
-        )
+        won = lifecycle.apply(session, lifecycle.claim(case_id, user, utcnow()))
         case = get_case(session, case_id)
-        if won:
-            record(session, case_id, user, "claim")
-        elif case.status == CaseStatus.CLOSED:
-            raise Conflict("This case is closed. It reopens when the customer writes again.")
-        elif case.owner_slack_id == user:
-            raise Conflict("You already own this case.")
-        owner = case.owner_slack_id or user
-    if won:
-        refresh_card(services, case_id)
-    return ClaimResult(case_id=case_id, claimed=bool(won), owner=owner)
+        if not won:
+            if case.status == CaseStatus.CLOSED:
+                raise Conflict("This case is closed. It reopens when the customer writes again.")
+            if case.owner_slack_id == user:
+                raise Conflict("You already own this case.")
+            return ClaimResult(case_id, claimed=False, owner=case.owner_slack_id or user)
+        shown = snapshot(services, session, case)
+    services.thread.refresh_card(shown)
+    return ClaimResult(case_id, claimed=True, owner=user)
 
 
 def take_over_case(services: Services, case_id: int, user: str) -> None:
@@ -61,42 +44,20 @@ def take_over_case(services: Services, case_id: int, user: str) -> None:
     if previous == user:
         raise Conflict("You already own this case.")
     with session_scope(services.factory) as session:
-        owner_was = (
-            Case.owner_slack_id.is_(None) if previous is None else Case.owner_slack_id == previous
-        )
-        moved = compare_and_set(
-            session,
-            Case,
-            [Case.id == case_id, owner_was, Case.status != CaseStatus.CLOSED],
-            dict(
-                owner_slack_id=user,
-                status=when((Case.status == CaseStatus.NEW, CaseStatus.CLAIMED), else_=Case.status),
-                updated_at=utcnow(),
-            ),
-        )
-        if not moved:
+        if not lifecycle.apply(session, lifecycle.take_over(case_id, user, previous, utcnow())):
             raise Conflict("The case changed hands in the meantime; look at the card again.")
-        record(session, case_id, user, "take_over", **{"from": previous})
-    refresh_card(services, case_id)
+        shown = snapshot(services, session, get_case(session, case_id))
+    services.thread.refresh_card(shown)
 
 
 def unclaim_case(services: Services, case_id: int, user: str) -> None:
     """Put the case back in the queue; only its owner may."""
     with session_scope(services.factory) as session:
-        released = compare_and_set(
-            session,
-            Case,
-            [Case.id == case_id, Case.owner_slack_id == user],
-            dict(
-                owner_slack_id=None,
-                status=when((Case.status == CaseStatus.CLAIMED, CaseStatus.NEW), else_=Case.status),
-                updated_at=utcnow(),
-            ),
-        )
+        released = lifecycle.apply(session, lifecycle.unclaim(case_id, user, utcnow()))
+        case = get_case(session, case_id)
         if not released:
-            owner = get_case(session, case_id).owner_slack_id
-            if owner is None:
+            if case.owner_slack_id is None:
                 raise Conflict("Nobody owns this case.")
-            raise NotAllowed(f"Only the owner (<@{owner}>) can unclaim this case.")
-        record(session, case_id, user, "unclaim")
-    refresh_card(services, case_id)
+            raise NotAllowed(f"Only the owner (<@{case.owner_slack_id}>) can unclaim this case.")
+        shown = snapshot(services, session, case)
+    services.thread.refresh_card(shown)

@@ -1,36 +1,57 @@
-"""Small pieces every case service shares."""
+"""Small pieces every case service shares: finding the case, and the context a reply is
+judged in."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.errors import UserFacingError
+from bot.networks.base import ReplyContext
+from bot.outbound import latest_customer_post, reply_target
 from bot.services import Services
-from bot.slack.cards import refresh_case_card
-from storage.models import Case, Post
+from bot.slack.views import CaseSnapshot, case_snapshot
+from storage.enums import DraftStatus, Visibility
+from storage.models import Case, Draft, Post, utcnow
 
-
-def refresh_card(services: Services, case_id: int) -> None:
-    """Show the case's current owner and status on its root message."""
-    refresh_case_card(services.slack, services.factory, case_id)
+CASE_GONE = "This case no longer exists."
 
 
 def get_case(session: Session, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
-        raise UserFacingError("This case no longer exists.")
+        raise UserFacingError(CASE_GONE)
     return case
 
 
 def latest_post(session: Session, case_id: int) -> Post:
-    """The customer's newest post in the case: what a public reply answers."""
-    post = session.scalar(
-        select(Post)
-        .where(Post.case_id == case_id)
-        .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(1)
-    )
+    """The customer's newest post in the case: what a reply answers."""
+    post = latest_customer_post(session, case_id)
     if post is None:
         raise UserFacingError("This case has no posts to answer.")
     return post
+
+
+def reply_context(session: Session, case: Case) -> ReplyContext:
+    """What the case's network needs to judge a reply now: the post it would answer, when
+    the customer last wrote, how many private replies that post already got."""
+    post = latest_post(session, case.id)
+    private_replies = session.scalar(
+        select(func.count(Draft.id)).where(
+            Draft.target_post_id == post.id,
+            Draft.visibility == Visibility.PRIVATE,
+            Draft.status == DraftStatus.POSTED,
+        )
+    )
+    return ReplyContext(
+        target=reply_target(post),
+        publicly_replyable=post.publicly_replyable,
+        last_customer_post_at=case.last_customer_post_at,
+        now=utcnow(),
+        private_replies_to_target=private_replies or 0,
+    )
+
+
+def snapshot(services: Services, session: Session, case: Case) -> CaseSnapshot:
+    """The case as Slack shows it, loaded in the caller's unit of work."""
+    return case_snapshot(session, case, services.networks.look(case.network))

@@ -1,5 +1,5 @@
-"""Writing drafts: the modal's content, validation as X counts and for personal data,
-saving and editing."""
+"""Writing drafts: the modal's content, validation (the network's rules and personal
+data), saving and editing."""
 
 from __future__ import annotations
 
@@ -9,23 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
-from twitter_text import parse_tweet
 
-from bot.cases.common import get_case, latest_post
-from bot.cases.history import record
-from bot.cases.permissions import approver_ids
+from bot import lifecycle
+from bot.cases.common import get_case, latest_post, reply_context
 from bot.errors import Conflict, UserFacingError
+from bot.networks.base import TEXT_FIELD, VISIBILITY_FIELD, Network, ReplyContext
 from bot.services import Services
-from bot.slack.answer_blocks import TEXT_FIELD, VISIBILITY_FIELD, DraftFormView
-from bot.slack.cards import notify_approvers, show_draft
-from bot.slack.publish import masked_text
+from bot.slack.views import DraftFormView, DraftSnapshot, draft_snapshot, masked_text
 from bot.triage import PiiMatch, TriageConfig, mask_pii, outbound_pii
-from bot.triage.records import DEFAULT_CONFIG
 from storage.db import compare_and_set, session_scope
-from storage.models import CaseStatus, Draft, DraftStatus, Visibility, utcnow
-
-MAX_PUBLIC_WEIGHT = 280  # X's weighted length: URLs 23, emoji and CJK 2
-MAX_PRIVATE_LENGTH = 10_000
+from storage.enums import AuditAction, CaseStatus, DraftStatus, Visibility
+from storage.models import Draft, utcnow
 
 
 @dataclass(frozen=True)
@@ -37,10 +31,10 @@ class DraftSubmission:
     user: str
 
 
-def guard_config(config: TriageConfig, brand_user_id: str) -> TriageConfig:
-    """The triage config for checking the brand's own replies: the brand's numeric X id
-    (in its DM link) is the brand's, not someone's phone or card number."""
-    return dataclasses.replace(config, pii_allowlist=(*config.pii_allowlist, brand_user_id))
+def guard_config(config: TriageConfig, brand_external_id: str) -> TriageConfig:
+    """The triage config for checking the brand's own replies: the brand's own id (in its
+    private-message link, say) is the brand's, not someone's phone or card number."""
+    return dataclasses.replace(config, pii_allowlist=(*config.pii_allowlist, brand_external_id))
 
 
 def describe_personal_data(matches: Sequence[PiiMatch]) -> str:
@@ -62,87 +56,106 @@ def public_personal_data(text: str, config: TriageConfig) -> str | None:
     return f"This public reply contains personal data ({describe_personal_data(found)})."
 
 
-def validate_draft(
-    text: str, visibility: str, publicly_replyable: bool, config: TriageConfig = DEFAULT_CONFIG
+def draft_problems(
+    text: str,
+    visibility: str,
+    network: Network,
+    context: ReplyContext,
+    config: TriageConfig,
 ) -> dict[str, str]:
     """Problems with a draft, keyed by the modal field to show them beside. Pure.
 
-    A public reply holding personal data of any detected type is refused; a private
-    message may hold it (that is what private messages are for).
+    The network judges what it would refuse (length as it counts, whom it lets us answer
+    publicly, messaging windows), in its own words; a public reply holding personal data of
+    any detected type is refused on every network; a private message may hold it (that is
+    what private messages are for).
     """
     errors: dict[str, str] = {}
     if visibility not in (Visibility.PUBLIC, Visibility.PRIVATE):
         errors[VISIBILITY_FIELD] = "Choose a public reply or a private message."
-    elif visibility == Visibility.PUBLIC and not publicly_replyable:
-        errors[VISIBILITY_FIELD] = (
-            "X does not allow a public reply to this post: its author did not mention the "
-            "brand (it was found by keyword search). Choose Private message."
-        )
+    elif visibility == Visibility.PUBLIC and not network.can_reply_publicly:
+        errors[VISIBILITY_FIELD] = f"Carethread cannot answer publicly on {network.label}."
+    elif visibility == Visibility.PRIVATE and not network.can_send_private:
+        errors[VISIBILITY_FIELD] = f"{network.label} has no private messages Carethread can send."
     if not text.strip():
         errors[TEXT_FIELD] = "The reply is empty: write something first."
-    elif visibility == Visibility.PUBLIC:
-        weight = parse_tweet(text).weightedLength
-        if weight > MAX_PUBLIC_WEIGHT:
-            errors[TEXT_FIELD] = (
-                f"Too long for a public reply on X: {weight}/{MAX_PUBLIC_WEIGHT} as X counts "
-                "(links count 23, emoji and CJK characters 2). Shorten it, or send a private "
-                "message."
-            )
-        elif found := public_personal_data(text, config):
-            errors[TEXT_FIELD] = f"{found} Remove it, or choose Private message."
-    elif len(text) > MAX_PRIVATE_LENGTH:
-        errors[TEXT_FIELD] = (
-            f"Too long for a private message: {len(text):,}/{MAX_PRIVATE_LENGTH:,} characters."
-        )
+    if VISIBILITY_FIELD in errors and visibility not in (Visibility.PUBLIC, Visibility.PRIVATE):
+        return errors
+    for field, problem in network.reply_problems(text, visibility, context).items():
+        errors.setdefault(field, problem)
+    public = visibility == Visibility.PUBLIC and TEXT_FIELD not in errors
+    if public and (found := public_personal_data(text, config)):
+        errors[TEXT_FIELD] = f"{found} Remove it, or choose Private message."
     return errors
 
 
 def draft_form(services: Services, case_id: int, draft_id: int | None = None) -> DraftFormView:
-    """What the draft modal shows: the customer's latest post, and the prefilled reply."""
+    """What the draft modal shows: the customer's latest post, the prefilled reply, and
+    the network's rules."""
     with session_scope(services.factory) as session:
         case = get_case(session, case_id)
+        network = services.networks[case.network]
         post = latest_post(session, case_id)
+        context = reply_context(session, case)
         handle = case.customer.handle
-        replyable = post.publicly_replyable
-        text = f"@{handle} " if replyable else ""
-        visibility = Visibility.PUBLIC if replyable else Visibility.PRIVATE
+        public_refusal = network.reply_problems("", Visibility.PUBLIC, context).get(
+            VISIBILITY_FIELD
+        )
+        if not network.can_reply_publicly:
+            public_refusal = f"Carethread cannot answer publicly on {network.label}."
+        visibility = Visibility.PRIVATE if public_refusal else Visibility.PUBLIC
+        text = network.draft_prefill(handle, visibility)
         if draft_id is not None:
             draft = session.get(Draft, draft_id)
             if draft is None or draft.case_id != case_id:
                 raise UserFacingError("This draft no longer exists.")
             if draft.status != DraftStatus.PENDING:
                 raise Conflict("This draft was already decided on; write a new one instead.")
-            text, visibility = draft.text, draft.visibility
+            text, visibility = draft.text, Visibility(draft.visibility)
         return DraftFormView(
             case_id=case_id,
             draft_id=draft_id,
             customer_handle=handle,
             post_text=masked_text(post),
             post_url=post.url,
-            publicly_replyable=replyable,
+            publicly_replyable=public_refusal is None,
             text=text,
             visibility=visibility,
+            network=services.networks.look(case.network),
+            reply_hint=network.reply_hint(),
+            public_refusal=public_refusal,
         )
+
+
+def edit_form(services: Services, draft_id: int) -> DraftFormView:
+    """The draft modal prefilled with a pending draft."""
+    with session_scope(services.factory) as session:
+        draft = session.get(Draft, draft_id)
+        if draft is None:
+            raise UserFacingError("This draft no longer exists.")
+        case_id = draft.case_id
+    return draft_form(services, case_id, draft_id=draft_id)
 
 
 def check_draft(services: Services, submission: DraftSubmission) -> dict[str, str]:
     """Validate a submitted draft against the case as it is now (for inline modal errors)."""
     with session_scope(services.factory) as session:
-        replyable = latest_post(session, submission.case_id).publicly_replyable
-        brand = get_case(session, submission.case_id).brand.external_id
+        case = get_case(session, submission.case_id)
+        network = services.networks[case.network]
+        context = reply_context(session, case)
+        brand = case.brand.external_id
     config = guard_config(services.settings.triage, brand)
-    return validate_draft(submission.text, submission.visibility, replyable, config)
+    return draft_problems(submission.text, submission.visibility, network, context, config)
 
 
-def refuse_public_personal_data(services: Services, draft_id: int) -> None:
-    """Checked again when sending: an old draft, or one written before a new PII pattern,
+def refuse_public_personal_data(
+    services: Services, text: str, visibility: str, brand_external_id: str
+) -> None:
+    """Checked again when sending: an old draft, or one written before a new pattern,
     must never publish personal data by accident."""
-    with session_scope(services.factory) as session:
-        draft = session.get(Draft, draft_id)
-        if draft is None or draft.visibility != Visibility.PUBLIC:
-            return
-        text, brand = draft.text, draft.case.brand.external_id
-    found = public_personal_data(text, guard_config(services.settings.triage, brand))
+    if visibility != Visibility.PUBLIC:
+        return
+    found = public_personal_data(text, guard_config(services.settings.triage, brand_external_id))
     if found:
         raise UserFacingError(
             f"Not sent: {found[0].lower()}{found[1:]} Edit the draft to remove it, or reject "
@@ -156,8 +169,8 @@ def save_draft(services: Services, submission: DraftSubmission) -> int:
     if errors:  # the modal checked already; the case may have changed since
         raise UserFacingError(next(iter(errors.values())))
     if submission.draft_id is not None:
-        _edit(services, submission)
-        show_draft(services.slack, services.factory, submission.draft_id)
+        shown = _edit(services, submission)
+        services.thread.show_draft(shown)
         return submission.draft_id
     with session_scope(services.factory) as session:
         case = get_case(session, submission.case_id)
@@ -172,7 +185,7 @@ def save_draft(services: Services, submission: DraftSubmission) -> int:
             submission.case_id,
             submission.user,
             submission.text,
-            submission.visibility,
+            Visibility(submission.visibility),
             written_after=seen,
         )
     present_draft(services, draft_id, submission.user)
@@ -184,7 +197,7 @@ def add_draft(
     case_id: int,
     author: str,
     text: str,
-    visibility: str,
+    visibility: Visibility,
     *,
     written_after: datetime,
 ) -> int:
@@ -199,20 +212,36 @@ def add_draft(
     )
     session.add(draft)
     session.flush()
-    record(session, case_id, author, "draft", draft=draft.id, visibility=visibility)
+    lifecycle.record(
+        session, case_id, author, AuditAction.DRAFT, draft=draft.id, visibility=visibility
+    )
     return draft.id
+
+
+def load_draft(services: Services, session: Session, draft_id: int) -> DraftSnapshot:
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        raise UserFacingError("This draft no longer exists.")
+    return draft_snapshot(draft, services.networks.look(draft.case.network))
 
 
 def present_draft(services: Services, draft_id: int, author: str) -> None:
     """Show a new draft in its thread and ask every approver (but the author) in a DM."""
-    show_draft(services.slack, services.factory, draft_id)
-    approvers = approver_ids(services.settings, services.slack)
+    with session_scope(services.factory) as session:
+        shown = load_draft(services, session, draft_id)
+    message = services.thread.show_draft(shown)
+    approvers = services.directory.approvers()
     if not services.settings.allow_self_approval:
         approvers -= {author}
-    notify_approvers(services.slack, services.factory, draft_id, approvers)
+    services.thread.ask_approvers(dataclasses.replace(shown, message=message), approvers)
+    with session_scope(services.factory) as session:
+        now = load_draft(services, session, draft_id)
+    if now.draft.status != shown.draft.status:
+        # Approved while we were still asking: bring the DM copies up to date.
+        services.thread.show_draft(now)
 
 
-def _edit(services: Services, submission: DraftSubmission) -> None:
+def _edit(services: Services, submission: DraftSubmission) -> DraftSnapshot:
     assert submission.draft_id is not None
     with session_scope(services.factory) as session:
         seen = get_case(session, submission.case_id).last_customer_post_at
@@ -232,11 +261,12 @@ def _edit(services: Services, submission: DraftSubmission) -> None:
         )
         if not changed:
             raise Conflict("This draft was decided on meanwhile and can no longer be edited.")
-        record(
+        lifecycle.record(
             session,
             submission.case_id,
             submission.user,
-            "edit",
+            AuditAction.EDIT,
             draft=submission.draft_id,
             visibility=submission.visibility,
         )
+        return load_draft(services, session, submission.draft_id)

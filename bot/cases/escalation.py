@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-import logging
-
-from slack_sdk.errors import SlackApiError, SlackClientError
-
-from bot.cases.common import get_case, refresh_card
-from bot.cases.history import record
-from bot.cases.permissions import GROUPS
+from bot import lifecycle
+from bot.cases.common import get_case, snapshot
 from bot.config import EscalationTeam
 from bot.errors import Conflict, UserFacingError
 from bot.services import Services
-from bot.slack.answer_blocks import build_escalation_dm, build_escalation_message
-from bot.slack.cards import case_thread_link, post_in_thread, send_dm
-from storage.db import compare_and_set, session_scope
-from storage.models import Case, CaseStatus, utcnow
-
-log = logging.getLogger(__name__)
+from bot.slack.builders.dms import build_escalation_dm
+from bot.slack.builders.thread import build_escalation_message
+from storage.db import session_scope
+from storage.models import utcnow
 
 
-def escalation_team_names(services: Services) -> list[str]:
-    """The configured teams, for the modal; refuses when there are none."""
+def escalation_team_names(services: Services, case_id: int) -> list[str]:
+    """The configured teams, for the modal; refuses when there are none or the case is
+    gone or closed (before anyone fills in a modal for nothing)."""
     names = [t.name for t in services.settings.escalation_teams]
     if not names:
         raise UserFacingError(
             "No specialist teams are configured: set ESCALATION_TEAMS (e.g. billing=S0123ABC)."
         )
+    with session_scope(services.factory) as session:
+        if not get_case(session, case_id).is_open:
+            raise Conflict("This case is closed; it cannot be escalated.")
     return names
 
 
@@ -36,39 +33,22 @@ def escalate_case(services: Services, case_id: int, user: str, team_name: str, n
     with session_scope(services.factory) as session:
         previous = get_case(session, case_id).owner_slack_id
     with session_scope(services.factory) as session:
-        moved = compare_and_set(
-            session,
-            Case,
-            [Case.id == case_id, Case.status != CaseStatus.CLOSED],
-            dict(
-                status=CaseStatus.ESCALATED,
-                escalated_to=team.name,
-                owner_slack_id=None,
-                updated_at=utcnow(),
-            ),
+        moved = lifecycle.apply(
+            session, lifecycle.escalate(case_id, user, team.name, note, previous, utcnow())
         )
         if not moved:
             raise Conflict("This case is closed; it cannot be escalated.")
-        record(
-            session,
-            case_id,
-            user,
-            "escalate",
-            team=team.name,
-            note=note or None,
-            **{"from": previous},
-        )
-        handle = get_case(session, case_id).customer.handle
-    post_in_thread(
-        services.slack,
-        services.factory,
-        case_id,
-        build_escalation_message(team.name, team.members, user, note),
+        case = get_case(session, case_id)
+        shown = snapshot(services, session, case)
+    # Each of these is best effort on its own: a failed thread post still DMs everyone.
+    services.thread.post(
+        shown, build_escalation_message(team.name, team.members, user, note), "the escalation"
     )
-    link = case_thread_link(services.slack, services.factory, case_id)
-    for specialist in sorted(_specialists(services, team) - {user}):
-        send_dm(services.slack, specialist, build_escalation_dm(team.name, handle, link, user))
-    refresh_card(services, case_id)
+    link = services.thread.permalink(shown.thread)
+    dm = build_escalation_dm(team.name, shown.case.customer.handle, link, user)
+    for specialist in sorted(services.directory.people(team.members) - {user}):
+        services.thread.dm(specialist, dm, "an escalation")
+    services.thread.refresh_card(shown)
 
 
 def _team(services: Services, name: str) -> EscalationTeam:
@@ -76,14 +56,3 @@ def _team(services: Services, name: str) -> EscalationTeam:
         if team.name == name:
             return team
     raise UserFacingError(f"There is no specialist team called {name!r} any more.")
-
-
-def _specialists(services: Services, team: EscalationTeam) -> set[str]:
-    people = set(team.users)
-    for group in team.usergroups:
-        try:
-            people |= GROUPS.members(services.slack, group)
-        except (SlackApiError, SlackClientError, OSError) as exc:
-            # The thread ping still reaches the group; only the personal DMs are missed.
-            log.warning("Could not list members of %s for escalation DMs: %s", group, exc)
-    return people

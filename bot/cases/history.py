@@ -1,13 +1,12 @@
-"""The audit log: every action on a case, and the compact history shown from the card."""
+"""The compact history of a case shown from its card, read from the audit log."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
-from bot.slack.answer_blocks import HistoryEntry
+from bot.cases.common import get_case
+from bot.services import Services
+from bot.slack.views import HistoryEntry
 from storage.db import session_scope
 from storage.models import AuditEvent
 
@@ -27,21 +26,10 @@ _SHOWN = (
 )
 
 
-def record(session: Session, case_id: int, actor: str, action: str, **details: Any) -> None:
-    """Add one audit event to the current unit of work (it commits with the change itself)."""
-    session.add(
-        AuditEvent(
-            case_id=case_id,
-            actor=actor,
-            action=action,
-            details={k: v for k, v in details.items() if v is not None},
-        )
-    )
-
-
-def case_history(factory: sessionmaker[Session], case_id: int) -> list[HistoryEntry]:
+def case_history(services: Services, case_id: int) -> list[HistoryEntry]:
     """Every audit event of a case, oldest first, as short lines."""
-    with session_scope(factory) as session:
+    with session_scope(services.factory) as session:
+        get_case(session, case_id)
         events = session.scalars(
             select(AuditEvent)
             .where(AuditEvent.case_id == case_id)

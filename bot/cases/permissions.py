@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
-import weakref
+from bot.errors import NotAllowed
+from bot.services import Services
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
-
-from bot.config import Settings
-from bot.errors import NotAllowed, UserFacingError
-
-log = logging.getLogger(__name__)
-
-# Short: removing someone from the approver group should take effect within a minute.
-GROUP_CACHE_SECONDS = 60.0
+NO_APPROVERS = "No approvers are configured: set APPROVER_USER_IDS or APPROVER_USERGROUP_ID."
 
 
 def approval_refusal(
@@ -38,77 +27,25 @@ def approval_refusal(
     return None
 
 
-class GroupMembers:
-    """Members of Slack user groups (usergroups.users.list), cached briefly per client."""
-
-    def __init__(self, ttl: float = GROUP_CACHE_SECONDS):
-        self.ttl = ttl
-        self._lock = threading.Lock()
-        self._cache: weakref.WeakKeyDictionary[WebClient, dict[str, tuple[float, frozenset[str]]]]
-        self._cache = weakref.WeakKeyDictionary()
-
-    def members(self, client: WebClient, group_id: str) -> frozenset[str]:
-        """Raises SlackApiError/SlackClientError when Slack cannot tell us."""
-        now = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(client, {}).get(group_id)
-        if cached and cached[0] > now:
-            return cached[1]
-        response = client.usergroups_users_list(usergroup=group_id)
-        users = frozenset(response.get("users") or [])
-        with self._lock:
-            self._cache.setdefault(client, {})[group_id] = (now + self.ttl, users)
-        return users
-
-
-GROUPS = GroupMembers()
-
-
-def approver_ids(settings: Settings, client: WebClient, user: str | None = None) -> frozenset[str]:
-    """Everyone allowed to approve: APPROVER_USER_IDS plus the APPROVER_USERGROUP_ID members.
-
-    When only asking about `user` and they are listed by id, Slack is not asked at all.
-    """
-    listed = frozenset(settings.approver_user_ids)
-    group = settings.approver_usergroup_id
-    if group is None or (user is not None and user in listed):
-        return listed
-    try:
-        return listed | GROUPS.members(client, group)
-    except (SlackApiError, SlackClientError, OSError) as exc:
-        log.warning("Could not read approver group %s: %s", group, exc)
-        if user is not None:
-            raise UserFacingError(
-                "Could not check the approvers group in Slack just now. Try again in a moment."
-            ) from exc
-        return listed
-
-
-def require_approver(
-    settings: Settings, client: WebClient, user: str, *, author: str, editor: str | None
-) -> None:
+def require_approver(services: Services, user: str, *, author: str, editor: str | None) -> None:
     """Raise NotAllowed unless `user` may approve a draft by `author` (edited by `editor`)."""
-    if not settings.approver_user_ids and not settings.approver_usergroup_id:
-        raise NotAllowed(
-            "No approvers are configured: set APPROVER_USER_IDS or APPROVER_USERGROUP_ID."
-        )
+    if not services.directory.has_approvers:
+        raise NotAllowed(NO_APPROVERS)
     refusal = approval_refusal(
         user,
-        approver_ids(settings, client, user),
+        services.directory.approvers(asking_about=user),
         author=author,
         editor=editor,
-        allow_self_approval=settings.allow_self_approval,
+        allow_self_approval=services.settings.allow_self_approval,
     )
     if refusal:
         raise NotAllowed(refusal)
 
 
-def require_approver_role(settings: Settings, client: WebClient, user: str, to: str) -> None:
-    """Raise NotAllowed unless `user` is an approver (listed, or in the approver group);
-    `to` says what they tried, e.g. "see the original text"."""
-    if not settings.approver_user_ids and not settings.approver_usergroup_id:
-        raise NotAllowed(
-            "No approvers are configured: set APPROVER_USER_IDS or APPROVER_USERGROUP_ID."
-        )
-    if user not in approver_ids(settings, client, user):
+def require_approver_role(services: Services, user: str, to: str) -> None:
+    """Raise NotAllowed unless `user` is an approver; `to` says what they tried, e.g.
+    "see the original text"."""
+    if not services.directory.has_approvers:
+        raise NotAllowed(NO_APPROVERS)
+    if user not in services.directory.approvers(asking_about=user):
         raise NotAllowed(f"Only approvers can {to}. Ask someone in the approvers list.")

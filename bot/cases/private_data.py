@@ -8,21 +8,18 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.cases.common import get_case, latest_post
-from bot.cases.drafts import add_draft, guard_config, present_draft, public_personal_data
-from bot.cases.history import record
+from bot import lifecycle
+from bot.cases.common import get_case, reply_context
+from bot.cases.drafts import add_draft, draft_problems, guard_config, present_draft
+from bot.cases.invitations import invitation_texts
 from bot.cases.permissions import require_approver_role
 from bot.errors import Conflict, UserFacingError
+from bot.networks.base import VISIBILITY_FIELD
 from bot.services import Services
-from bot.slack.answer_blocks import OriginalPost
-from bot.triage import Triage, move_to_private_texts
+from bot.slack.views import OriginalPost, stored_triage
 from storage.db import session_scope
-from storage.models import AuditEvent, CaseStatus, Draft, DraftStatus, Post, Visibility
-
-NO_PUBLIC_REPLY = (
-    "X does not allow a public reply to this post: its author did not mention the brand "
-    "(it was found by keyword search)."
-)
+from storage.enums import AuditAction, CaseStatus, DraftStatus, Visibility
+from storage.models import AuditEvent, Draft, Post
 
 
 @dataclass(frozen=True)
@@ -35,14 +32,15 @@ class MovedToPrivate:
 
 def move_to_private(services: Services, case_id: int, user: str) -> MovedToPrivate:
     """Draft, as `user`, a public reply in the customer's language inviting them to a
-    private conversation (with the brand's DM link) and a private message asking for the
-    details. Both wait for approval like any draft; a post X lets us answer only privately
-    gets the private message alone."""
+    private conversation (with the brand's private-message link where the network has one)
+    and a private message asking for the details. Both wait for approval like any draft;
+    a post the network lets us answer only privately gets the private message alone."""
     with session_scope(services.factory) as session:
         case = get_case(session, case_id)
         if case.status == CaseStatus.CLOSED:
             raise Conflict("This case is closed; it reopens when the customer writes again.")
-        replyable = latest_post(session, case_id).publicly_replyable
+        network = services.networks[case.network]
+        context = reply_context(session, case)
         handle, brand = case.customer.handle, case.brand.external_id
         seen = case.last_customer_post_at
         language = _customer_language(session, case_id)
@@ -50,17 +48,26 @@ def move_to_private(services: Services, case_id: int, user: str) -> MovedToPriva
     if waiting:
         numbers = " and ".join(f"#{d}" for d in waiting)
         raise Conflict(f"Already moved to private: drafts {numbers} wait for approval.")
+    if not network.can_send_private:
+        raise UserFacingError(
+            f"{network.label} has no private messages Carethread can send: answer publicly "
+            "without the personal data, or ask the customer to contact the brand directly."
+        )
     try:
-        public, private = move_to_private_texts(language, handle, brand)
+        public, private = invitation_texts(language, handle, network.private_message_link())
     except ValueError as exc:
         raise UserFacingError(f"Could not write the invitation: {exc}.") from exc
-    # The invitation goes through the same guard as any public reply.
-    refused = public_personal_data(public, guard_config(services.settings.triage, brand))
-    if replyable and refused:
-        raise UserFacingError(f"Could not draft the invitation: {refused}")
+    config = guard_config(services.settings.triage, brand)
+    # The invitation goes through the same checks as any public reply.
+    public_problems = draft_problems(public, Visibility.PUBLIC, network, context, config)
+    why_no_public = public_problems.get(VISIBILITY_FIELD)
+    if why_no_public is None and public_problems:
+        raise UserFacingError(
+            f"Could not draft the invitation: {next(iter(public_problems.values()))}"
+        )
     with session_scope(services.factory) as session:
         public_id = None
-        if replyable:
+        if why_no_public is None:
             public_id = add_draft(
                 session, case_id, user, public, Visibility.PUBLIC, written_after=seen
             )
@@ -68,51 +75,54 @@ def move_to_private(services: Services, case_id: int, user: str) -> MovedToPriva
             session, case_id, user, private, Visibility.PRIVATE, written_after=seen
         )
         drafts = [d for d in (public_id, private_id) if d is not None]
-        record(session, case_id, user, "move_to_private", drafts=drafts, language=language)
+        lifecycle.record(
+            session,
+            case_id,
+            user,
+            AuditAction.MOVE_TO_PRIVATE,
+            drafts=drafts,
+            language=language,
+        )
     for draft_id in drafts:
         present_draft(services, draft_id, user)
-    return MovedToPrivate(public_id, private_id, None if replyable else NO_PUBLIC_REPLY)
+    return MovedToPrivate(public_id, private_id, why_no_public)
 
 
 def reveal_original(services: Services, case_id: int, user: str) -> list[OriginalPost]:
     """The case's posts that held personal data, as written, for an approver only; each
     viewing is recorded in the audit log before anything is shown."""
-    require_approver_role(
-        services.settings, services.slack, user, "see the original text with personal data"
-    )
+    require_approver_role(services, user, "see the original text with personal data")
     with session_scope(services.factory) as session:
-        get_case(session, case_id)
+        case = get_case(session, case_id)
+        look = services.networks.look(case.network)
         posts = session.scalars(
             select(Post).where(Post.case_id == case_id).order_by(Post.created_at, Post.id)
         ).all()
-        shown = [
-            (
-                post.id,
-                OriginalPost(
-                    at=post.created_at,
-                    url=post.url,
-                    text=post.text,
-                    found=tuple(dict.fromkeys(m.label for m in Triage.from_json(post.triage).pii)),
-                ),
+        shown = []
+        for post in posts:
+            triage = stored_triage(post)
+            if triage is None or not triage.pii:
+                continue
+            found = tuple(dict.fromkeys(m.label for m in triage.pii))
+            original = OriginalPost(
+                at=post.created_at, url=post.url, text=post.text, found=found, network=look
             )
-            for post in posts
-            if (post.triage or {}).get("pii")
-        ]
+            shown.append((post.id, original))
     with session_scope(services.factory) as session:
         for post_id, _ in shown:
-            record(session, case_id, user, "reveal_personal_data", post=post_id)
+            lifecycle.record(session, case_id, user, AuditAction.REVEAL_PERSONAL_DATA, post=post_id)
     return [original for _, original in shown]
 
 
 def _customer_language(session: Session, case_id: int) -> str:
     """The language of the customer's newest post that has one (English when none)."""
-    languages = session.scalars(
-        select(Post.triage).where(Post.case_id == case_id).order_by(Post.created_at.desc())
+    posts = session.scalars(
+        select(Post).where(Post.case_id == case_id).order_by(Post.created_at.desc())
     ).all()
-    for triage in languages:
-        language = (triage or {}).get("language")
-        if language and language != "und":
-            return str(language)
+    for post in posts:
+        triage = stored_triage(post)
+        if triage and triage.language and triage.language != "und":
+            return triage.language
     return "en"
 
 
@@ -120,7 +130,7 @@ def _pending_move(session: Session, case_id: int) -> list[int]:
     """Drafts of the last Move to private that still wait for approval."""
     last = session.scalar(
         select(AuditEvent)
-        .where(AuditEvent.case_id == case_id, AuditEvent.action == "move_to_private")
+        .where(AuditEvent.case_id == case_id, AuditEvent.action == AuditAction.MOVE_TO_PRIVATE)
         .order_by(AuditEvent.id.desc())
         .limit(1)
     )

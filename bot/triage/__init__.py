@@ -17,7 +17,6 @@ from bot.triage.records import (
     Triage,
     TriageConfig,
 )
-from bot.triage.templates import move_to_private_texts
 from bot.triage.urgency import BUILT_IN_URGENT_TERMS, find_urgent_terms
 
 __all__ = [
@@ -29,7 +28,6 @@ __all__ = [
     "detect_language",
     "find_pii",
     "mask_pii",
-    "move_to_private_texts",
     "outbound_pii",
     "triage_post",
 ]

@@ -3,8 +3,9 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 
 from bot.cases.approval import Approval, approve_draft
-from bot.slack.answer_blocks import build_stale_confirmation
-from bot.slack.blocks import blocks_as_dicts
+from bot.services import services_of
+from bot.slack.builders.common import blocks_as_dicts
+from bot.slack.builders.ephemerals import build_stale_confirmation
 from bot.slack.ids import Action
 from handlers.actions.click import Click
 
@@ -15,7 +16,7 @@ def handle_approve(ack: Ack, body: dict[str, Any], respond: Respond, context: Bo
     ack()
     click = Click.from_body(body)
     confirmed = click.action_id == Action.APPROVE_STALE
-    result = approve_draft(context["services"], click.target_id, click.user, confirmed=confirmed)
+    result = approve_draft(services_of(context), click.target_id, click.user, confirmed=confirmed)
     if confirmed:
         respond(delete_original=True)
     elif result is Approval.NEEDS_CONFIRMATION:

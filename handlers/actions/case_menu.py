@@ -6,8 +6,9 @@ from bot.cases.claim import unclaim_case
 from bot.cases.history import case_history
 from bot.cases.private_data import reveal_original
 from bot.errors import UserFacingError
-from bot.slack.answer_blocks import build_history, build_original_posts
-from bot.slack.blocks import blocks_as_dicts
+from bot.services import services_of
+from bot.slack.builders.common import blocks_as_dicts
+from bot.slack.builders.ephemerals import build_history, build_original_posts
 from bot.slack.ids import CaseMenu
 from handlers.actions.click import Click
 
@@ -19,9 +20,9 @@ def handle_case_menu(
     both shown only to the clicker; or unclaim."""
     ack()
     click = Click.from_body(body)
-    services = context["services"]
+    services = services_of(context)
     if click.choice == CaseMenu.HISTORY:
-        message = build_history(click.target_id, case_history(services.factory, click.target_id))
+        message = build_history(click.target_id, case_history(services, click.target_id))
     elif click.choice == CaseMenu.SHOW_ORIGINAL:
         originals = reveal_original(services, click.target_id, click.user)
         message = build_original_posts(click.target_id, originals)

@@ -3,8 +3,9 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 
 from bot.cases.claim import claim_case
-from bot.slack.answer_blocks import build_claimed_elsewhere
-from bot.slack.blocks import blocks_as_dicts
+from bot.services import services_of
+from bot.slack.builders.common import blocks_as_dicts
+from bot.slack.builders.ephemerals import build_claimed_elsewhere
 from handlers.actions.click import Click
 
 
@@ -12,7 +13,7 @@ def handle_claim(ack: Ack, body: dict[str, Any], respond: Respond, context: Bolt
     """Claim the case; whoever lost the race is told who has it and may take it over."""
     ack()
     click = Click.from_body(body)
-    result = claim_case(context["services"], click.target_id, click.user)
+    result = claim_case(services_of(context), click.target_id, click.user)
     if not result.claimed:
         text, blocks = build_claimed_elsewhere(result.case_id, result.owner)
         respond(

@@ -3,7 +3,8 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 
 from bot.cases.drafts import draft_form
-from bot.slack.answer_blocks import build_draft_modal
+from bot.services import services_of
+from bot.slack.builders.modals import build_draft_modal
 from handlers.actions.click import Click
 
 
@@ -12,6 +13,6 @@ def handle_draft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     within the trigger's three seconds."""
     ack()
     click = Click.from_body(body)
-    services = context["services"]
+    services = services_of(context)
     form = draft_form(services, click.target_id)
     services.slack.views_open(trigger_id=click.trigger_id, view=build_draft_modal(form))

@@ -3,8 +3,9 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 
 from bot.cases.private_data import move_to_private
-from bot.slack.answer_blocks import build_moved_to_private
-from bot.slack.blocks import blocks_as_dicts
+from bot.services import services_of
+from bot.slack.builders.common import blocks_as_dicts
+from bot.slack.builders.ephemerals import build_moved_to_private
 from handlers.actions.click import Click
 
 
@@ -14,7 +15,7 @@ def handle_move_to_private(
     """Draft the public invitation and the private message; tell the clicker what was drafted."""
     ack()
     click = Click.from_body(body)
-    moved = move_to_private(context["services"], click.target_id, click.user)
+    moved = move_to_private(services_of(context), click.target_id, click.user)
     text, blocks = build_moved_to_private(
         moved.public_draft, moved.private_draft, moved.why_no_public
     )

@@ -3,7 +3,8 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 
 from bot.cases.closing import close_case
-from bot.slack.answer_blocks import REASON_FIELD
+from bot.services import services_of
+from bot.slack.ids import Field
 from handlers.views.submission import Submission
 
 
@@ -11,8 +12,8 @@ def handle_close_submission(ack: Ack, body: dict[str, Any], context: BoltContext
     submission = Submission.from_body(body)
     ack()
     close_case(
-        context["services"],
+        services_of(context),
         submission.number("case_id") or 0,
         submission.user,
-        submission.values.get(REASON_FIELD, ""),
+        submission.values.get(Field.REASON, ""),
     )

@@ -3,7 +3,8 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 
 from bot.cases.drafts import DraftSubmission, check_draft, save_draft
-from bot.slack.answer_blocks import TEXT_FIELD, VISIBILITY_FIELD
+from bot.services import services_of
+from bot.slack.ids import Field
 from handlers.views.submission import Submission
 
 
@@ -13,11 +14,11 @@ def handle_draft_submission(ack: Ack, body: dict[str, Any], context: BoltContext
     draft = DraftSubmission(
         case_id=submission.number("case_id") or 0,
         draft_id=submission.number("draft_id"),
-        text=submission.values.get(TEXT_FIELD, ""),
-        visibility=submission.values.get(VISIBILITY_FIELD, ""),
+        text=submission.values.get(Field.TEXT, ""),
+        visibility=submission.values.get(Field.VISIBILITY, ""),
         user=submission.user,
     )
-    services = context["services"]
+    services = services_of(context)
     errors = check_draft(services, draft)
     if errors:
         ack(response_action="errors", errors=errors)

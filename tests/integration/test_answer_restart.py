@@ -64,9 +64,9 @@ def _crash_mid_send(sandbox: Sandbox, visibility: str, *, reached_x: bool) -> tu
         )
     if reached_x:  # the request got through before the process died
         if visibility == "public":
-            runtime.network.reply_publicly(post["id"], "@lucia A technician comes today.")
+            runtime.networks["x"].reply_publicly(post["id"], "@lucia A technician comes today.")
         else:
-            runtime.network.send_private(customer_id, "@lucia A technician comes today.")
+            runtime.networks["x"].send_private(customer_id, "@lucia A technician comes today.")
     sandbox.stop_bot()
     sandbox.start_bot(APPROVER_USER_IDS=APPROVER)
     sandbox.cycle()
