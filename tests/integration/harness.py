@@ -10,11 +10,14 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.app import Runtime, build_runtime
 from bot.config import Settings, load_settings
+from bot.networks.base import Network
+from sandbox.agent_story import claim, open_draft_modal, submit_draft, wait_for_draft
 from sandbox.slack_api import SlackStandIn
 from sandbox.x_api import XStandIn
 from storage.db import make_engine, upgrade
@@ -62,10 +65,13 @@ class Sandbox:
         return dataclasses.replace(load_settings(self.env(**overrides)), port=0)
 
     # -- the bot ------------------------------------------------------------------
-    def start_bot(self, *, scheduler: bool = False, **overrides: str) -> Runtime:
-        """Start the real bot in this process (stopping a previous one first)."""
+    def start_bot(
+        self, *, scheduler: bool = False, extra_networks: Sequence[Network] = (), **overrides: str
+    ) -> Runtime:
+        """Start the real bot in this process (stopping a previous one first);
+        `extra_networks` are connected beside the configured ones."""
         self.stop_bot()
-        self.runtime = build_runtime(self.settings(**overrides))
+        self.runtime = build_runtime(self.settings(**overrides), extra_networks=extra_networks)
         self.runtime.start(scheduler=scheduler)
         return self.runtime
 
@@ -93,6 +99,29 @@ class Sandbox:
         if f"@{BRAND}" not in text.lower():
             text = f"@{BRAND} {text}"
         return self.x.post(username, text, **kwargs)
+
+    def open_case(
+        self, username: str = "lucia", text: str = "my router is dead", **post: Any
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A customer mentions the brand and one poll cycle turns it into the channel's only
+        case: returns (the post on X, the case's root message in Slack)."""
+        self.customer(username)
+        mention = self.mention(username, text, **post)
+        self.cycle()
+        (root,) = self.roots()
+        return mention, root
+
+    def draft_reply(
+        self, root: dict[str, Any], author: str, text: str, visibility: str = "public"
+    ) -> dict[str, Any]:
+        """`author` claims the case, drafts `text` in the modal and saves it; returns the
+        draft's message in the thread."""
+        slack, url = self.slack, self.bot_url
+        claim(slack, url, CHANNEL, root["ts"], author)
+        modal = open_draft_modal(slack, url, CHANNEL, root["ts"], author)
+        answer = submit_draft(slack, url, author, modal["id"], text, visibility)
+        assert answer == {}, answer
+        return wait_for_draft(slack, CHANNEL, root["ts"])
 
     def roots(self) -> list[dict[str, Any]]:
         return self.slack.messages(CHANNEL)

@@ -22,14 +22,6 @@ AGENT, OTHER_AGENT, APPROVER, APPROVER2 = "U0AGENT1", "U0AGENT2", "U0LEAD", "U0L
 APPROVERS = {"APPROVER_USER_IDS": f"{APPROVER},{APPROVER2}"}
 
 
-def _case(sandbox: Sandbox, username: str = "lucia", text: str = "my router is dead") -> tuple:
-    sandbox.customer(username)
-    post = sandbox.mention(username, text)
-    sandbox.cycle()
-    (root,) = sandbox.roots()
-    return post, root
-
-
 def _status_line(sandbox: Sandbox) -> str:
     root = sandbox.roots()[0]
     return next(b["text"]["text"] for b in root["blocks"] if b.get("block_id") == "status")
@@ -37,7 +29,7 @@ def _status_line(sandbox: Sandbox) -> str:
 
 def test_public_story_posts_one_reply_under_the_customers_post(sandbox: Sandbox) -> None:
     sandbox.start_bot(**APPROVERS)
-    post, root = _case(sandbox)
+    post, root = sandbox.open_case()
     slack, url = sandbox.slack, sandbox.bot_url
 
     play_agent_story(
@@ -68,7 +60,7 @@ def test_public_story_posts_one_reply_under_the_customers_post(sandbox: Sandbox)
 
 def test_claim_shows_the_owner_and_a_second_claim_offers_take_over(sandbox: Sandbox) -> None:
     sandbox.start_bot(**APPROVERS)
-    _, root = _case(sandbox)
+    _, root = sandbox.open_case()
     slack, url = sandbox.slack, sandbox.bot_url
 
     claim(slack, url, CHANNEL, root["ts"], AGENT)
@@ -84,7 +76,7 @@ def test_claim_shows_the_owner_and_a_second_claim_offers_take_over(sandbox: Sand
 
 def test_draft_modal_prefills_the_handle_and_shows_the_post(sandbox: Sandbox) -> None:
     sandbox.start_bot(**APPROVERS)
-    _, root = _case(sandbox, text="<!channel> my router is dead")
+    _, root = sandbox.open_case(text="<!channel> my router is dead")
     modal = open_draft_modal(sandbox.slack, sandbox.bot_url, CHANNEL, root["ts"], AGENT)
 
     text_input = next(b for b in modal["blocks"] if b["block_id"] == "text")
@@ -115,7 +107,7 @@ def test_draft_modal_prefills_the_handle_and_shows_the_post(sandbox: Sandbox) ->
 def test_history_and_unclaim_from_the_card_menu(sqlite_sandbox: Sandbox) -> None:
     sandbox = sqlite_sandbox
     sandbox.start_bot(**APPROVERS)
-    _, root = _case(sandbox)
+    _, root = sandbox.open_case()
     slack, url = sandbox.slack, sandbox.bot_url
     claim(slack, url, CHANNEL, root["ts"], AGENT)
     slack.wait_for(lambda: f"<@{AGENT}>" in _status_line(sandbox))

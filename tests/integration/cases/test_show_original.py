@@ -94,10 +94,7 @@ def test_an_approver_by_user_group_may_see_it(sqlite_sandbox: Sandbox) -> None:
 def test_the_first_card_has_the_menu_and_history_works_at_once(sqlite_sandbox: Sandbox) -> None:
     sandbox = sqlite_sandbox
     sandbox.start_bot()
-    sandbox.customer("lucia")
-    sandbox.mention("lucia", "my router is dead")
-    sandbox.cycle()
-    (root,) = sandbox.roots()
+    _, root = sandbox.open_case()
     slack = sandbox.slack
     # As the publisher first posted it: never re-rendered.
     assert slack.calls("chat.update") == []

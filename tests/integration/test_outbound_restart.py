@@ -35,10 +35,7 @@ def box(sandbox: Sandbox) -> Sandbox:
 
 def _crash_mid_send(sandbox: Sandbox, visibility: str, *, reached_x: bool) -> tuple[dict, dict]:
     sandbox.start_bot(APPROVER_USER_IDS=APPROVER)
-    sandbox.customer("lucia")
-    post = sandbox.mention("lucia", "my router is dead")
-    sandbox.cycle()
-    (root,) = sandbox.roots()
+    post, root = sandbox.open_case()
     slack, url = sandbox.slack, sandbox.bot_url
     claim(slack, url, CHANNEL, root["ts"], AGENT)
     modal = open_draft_modal(slack, url, CHANNEL, root["ts"], AGENT)

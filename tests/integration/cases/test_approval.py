@@ -7,10 +7,7 @@ from sqlalchemy import select
 from bot.slack.ids import Action
 from sandbox.agent_story import (
     card_status,
-    claim,
-    open_draft_modal,
     press,
-    submit_draft,
     thread_text,
     wait_for_draft,
 )
@@ -22,15 +19,8 @@ AGENT, AGENT2, APPROVER = "U0AGENT1", "U0AGENT2", "U0LEAD"
 
 
 def _drafted(sandbox: Sandbox, author: str = AGENT, text: str = "@lucia On it!") -> tuple:
-    sandbox.customer("lucia")
-    post = sandbox.mention("lucia", "my router is dead")
-    sandbox.cycle()
-    (root,) = sandbox.roots()
-    slack, url = sandbox.slack, sandbox.bot_url
-    claim(slack, url, CHANNEL, root["ts"], author)
-    modal = open_draft_modal(slack, url, CHANNEL, root["ts"], author)
-    assert submit_draft(slack, url, author, modal["id"], text, "public") == {}
-    return post, root, wait_for_draft(slack, CHANNEL, root["ts"])
+    post, root = sandbox.open_case()
+    return post, root, sandbox.draft_reply(root, author, text)
 
 
 def test_a_non_approver_cannot_approve(sandbox: Sandbox) -> None:

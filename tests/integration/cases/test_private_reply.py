@@ -6,12 +6,8 @@ from __future__ import annotations
 from bot.slack.ids import Action
 from sandbox.agent_story import (
     card_status,
-    claim,
-    open_draft_modal,
     press,
-    submit_draft,
     thread_text,
-    wait_for_draft,
 )
 from tests.integration.answer_steps import approve_from_dm
 from tests.integration.harness import CHANNEL, Sandbox
@@ -21,15 +17,8 @@ TEXT = "Hi Lucía, please send us your order number here and we will sort it out
 
 
 def _draft_private(sandbox: Sandbox) -> dict:
-    sandbox.customer("lucia")
-    sandbox.mention("lucia", "where is my order??")
-    sandbox.cycle()
-    (root,) = sandbox.roots()
-    slack, url = sandbox.slack, sandbox.bot_url
-    claim(slack, url, CHANNEL, root["ts"], AGENT)
-    modal = open_draft_modal(slack, url, CHANNEL, root["ts"], AGENT)
-    assert submit_draft(slack, url, AGENT, modal["id"], TEXT, "private") == {}
-    wait_for_draft(slack, CHANNEL, root["ts"])
+    _, root = sandbox.open_case(text="where is my order??")
+    sandbox.draft_reply(root, AGENT, TEXT, "private")
     return root
 
 

@@ -17,17 +17,9 @@ AGENT, APPROVER = "U0AGENT1", "U0LEAD"
 CARD = "4111 1111 1111 1111"
 
 
-def _case(sandbox: Sandbox) -> tuple[dict, dict]:
-    sandbox.customer("lucia")
-    post = sandbox.mention("lucia", "my refund never arrived")
-    sandbox.cycle()
-    (root,) = sandbox.roots()
-    return post, root
-
-
 def test_a_public_draft_with_personal_data_is_refused_inline(sandbox: Sandbox) -> None:
     sandbox.start_bot(APPROVER_USER_IDS=APPROVER)
-    post, root = _case(sandbox)
+    post, root = sandbox.open_case(text="my refund never arrived")
     slack, url = sandbox.slack, sandbox.bot_url
     modal = open_draft_modal(slack, url, CHANNEL, root["ts"], AGENT)
 
@@ -59,7 +51,7 @@ def test_approving_an_old_public_draft_with_personal_data_is_refused(
     # Written before the order-number pattern was configured, so the modal let it through.
     sandbox = sqlite_sandbox
     sandbox.start_bot(APPROVER_USER_IDS=APPROVER)
-    post, root = _case(sandbox)
+    post, root = sandbox.open_case(text="my refund never arrived")
     slack = sandbox.slack
     modal = open_draft_modal(slack, sandbox.bot_url, CHANNEL, root["ts"], AGENT)
     text = "@lucia order ORD-20251234 is refunded"

@@ -18,18 +18,10 @@ from tests.integration.harness import CHANNEL, Sandbox
 AGENT, SPECIALIST, LEAD2 = "U0AGENT1", "U0AGENT2", "U0LEAD2"
 
 
-def _case(sandbox: Sandbox) -> tuple[dict, dict]:
-    sandbox.customer("lucia")
-    post = sandbox.mention("lucia", "I was charged twice!")
-    sandbox.cycle()
-    (root,) = sandbox.roots()
-    return post, root
-
-
 def test_escalation_pings_the_group_and_dms_its_members(sandbox: Sandbox) -> None:
     sandbox.slack.add_usergroup("S0BILLING", "billing", [SPECIALIST])
     sandbox.start_bot(ESCALATION_TEAMS=f"billing=S0BILLING+{LEAD2}")
-    _, root = _case(sandbox)
+    _, root = sandbox.open_case(text="I was charged twice!")
     slack, url = sandbox.slack, sandbox.bot_url
     claim(slack, url, CHANNEL, root["ts"], AGENT)
 
@@ -61,7 +53,7 @@ def test_escalation_pings_the_group_and_dms_its_members(sandbox: Sandbox) -> Non
 
 def test_closed_case_reopens_in_the_same_thread(sandbox: Sandbox) -> None:
     sandbox.start_bot()
-    post, root = _case(sandbox)
+    post, root = sandbox.open_case(text="I was charged twice!")
     slack, url = sandbox.slack, sandbox.bot_url
     claim(slack, url, CHANNEL, root["ts"], AGENT)
     click_card(slack, url, CHANNEL, root["ts"], AGENT, Action.CLOSE)

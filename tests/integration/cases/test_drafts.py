@@ -11,10 +11,7 @@ AGENT = "U0AGENT1"
 def test_a_281_weighted_character_public_reply_is_refused_inline(sqlite_sandbox: Sandbox) -> None:
     sandbox = sqlite_sandbox
     sandbox.start_bot()
-    sandbox.customer("lucia")
-    sandbox.mention("lucia", "my router is dead")
-    sandbox.cycle()
-    (root,) = sandbox.roots()
+    _, root = sandbox.open_case()
     slack, url = sandbox.slack, sandbox.bot_url
     modal = open_draft_modal(slack, url, CHANNEL, root["ts"], AGENT)
     # 139 emoji weigh 278, plus "ab" = 280 (fits); one more letter = 281.

@@ -37,17 +37,9 @@ def _at_once(*clicks) -> list[tuple[int, str]]:
     return results
 
 
-def _case(sandbox: Sandbox) -> tuple[dict, dict]:
-    sandbox.customer("lucia")
-    post = sandbox.mention("lucia", "my router is dead")
-    sandbox.cycle()
-    (root,) = sandbox.roots()
-    return post, root
-
-
 def test_two_agents_claim_at_once_one_owner(sandbox: Sandbox) -> None:
     sandbox.start_bot()
-    _, root = _case(sandbox)
+    _, root = sandbox.open_case()
     slack, url = sandbox.slack, sandbox.bot_url
 
     results = _at_once(
@@ -72,7 +64,7 @@ def test_two_agents_claim_at_once_one_owner(sandbox: Sandbox) -> None:
 
 def test_two_approvers_approve_at_once_one_post(sandbox: Sandbox) -> None:
     sandbox.start_bot(APPROVER_USER_IDS=f"{APPROVER},{APPROVER2}")
-    post, root = _case(sandbox)
+    post, root = sandbox.open_case()
     slack, url = sandbox.slack, sandbox.bot_url
     claim(slack, url, CHANNEL, root["ts"], AGENT)
     modal = open_draft_modal(slack, url, CHANNEL, root["ts"], AGENT)

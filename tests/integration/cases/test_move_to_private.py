@@ -27,14 +27,6 @@ RAW = (CARD, CARD.replace(" ", ""))
 SPANISH = f"me cobraron dos veces el mes pasado, mi tarjeta es {CARD}. ¿Me devuelven el dinero?"
 
 
-def _exposed_case(sandbox: Sandbox) -> tuple[dict, dict]:
-    sandbox.customer("ana_clara")
-    post = sandbox.mention("ana_clara", SPANISH)
-    sandbox.cycle()
-    (root,) = sandbox.roots()
-    return post, root
-
-
 def _draft_texts(sandbox: Sandbox, root: dict) -> list[str]:
     return [
         " ".join(sandbox.slack.message_texts(d))
@@ -56,7 +48,7 @@ def test_move_to_private_sends_an_invitation_and_a_dm_and_never_the_card(
     sandbox: Sandbox,
 ) -> None:
     sandbox.start_bot(APPROVER_USER_IDS=APPROVER)
-    post, root = _exposed_case(sandbox)
+    post, root = sandbox.open_case("ana_clara", SPANISH)
     slack, url = sandbox.slack, sandbox.bot_url
     assert Action.MOVE_TO_PRIVATE in card_action_ids(root)
     # Another agent had already drafted a public reply: an alternative to the invitation.
@@ -116,7 +108,7 @@ def test_move_to_private_sends_an_invitation_and_a_dm_and_never_the_card(
 def test_a_second_click_while_the_pair_waits_drafts_nothing_more(sqlite_sandbox: Sandbox) -> None:
     sandbox = sqlite_sandbox
     sandbox.start_bot(APPROVER_USER_IDS=APPROVER)
-    _, root = _exposed_case(sandbox)
+    _, root = sandbox.open_case("ana_clara", SPANISH)
     slack, url = sandbox.slack, sandbox.bot_url
     click_card(slack, url, CHANNEL, root["ts"], AGENT, Action.MOVE_TO_PRIVATE)
     wait_for_draft(slack, CHANNEL, root["ts"], count=2)
@@ -155,9 +147,6 @@ def test_a_keyword_search_post_gets_only_the_private_message(sqlite_sandbox: San
 def test_a_card_without_personal_data_has_no_move_to_private(sqlite_sandbox: Sandbox) -> None:
     sandbox = sqlite_sandbox
     sandbox.start_bot()
-    sandbox.customer("lucia")
-    sandbox.mention("lucia", "my router is dead")
-    sandbox.cycle()
-    (root,) = sandbox.roots()
+    _, root = sandbox.open_case()
     assert Action.MOVE_TO_PRIVATE not in card_action_ids(root)
     assert card_action_ids(root)[:4] == [Action.CLAIM, Action.DRAFT, Action.ESCALATE, Action.CLOSE]
