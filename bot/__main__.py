@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from sandbox.demo import run_demo
 
-            return run_demo(speed=args.speed, once=args.once, plain=args.plain)
+            return int(run_demo(speed=args.speed, once=args.once, plain=args.plain))
         if args.command == "triage":
             return _triage()
         return _run()

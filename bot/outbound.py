@@ -123,13 +123,14 @@ class Sender:
         except NetworkUnavailable as exc:
             # The request may have reached the network before the connection dropped.
             try:
-                sent = network.find_sent(claim.outgoing, claim.started_at)
+                found = network.find_sent(claim.outgoing, claim.started_at)
             except NetworkError as lookup_error:
                 log.warning("Draft %s: outcome unknown (%s; %s)", draft_id, exc, lookup_error)
                 self.reporter.unknown(*self._snapshots(draft_id))
                 return SendOutcome.UNKNOWN
-            if sent is None:
+            if found is None:
                 return self._record_failure(claim, exc.reason)
+            sent = found
         except NetworkError as exc:
             return self._record_failure(claim, exc.reason)
         return self._record_success(claim, sent)

@@ -50,7 +50,7 @@ class HttpServer:
     def __init__(self, app: WSGIApp, port: int, host: str = "0.0.0.0", threads: int = 8):
         # channel_timeout bounds how long a stalled client can hold a thread.
         self._server = create_server(app, host=host, port=port, threads=threads, channel_timeout=30)
-        self.port = self._server.effective_port  # type: ignore[union-attr]
+        self.port = self._server.effective_port
         self._thread = threading.Thread(target=self._run, name="http", daemon=True)
 
     def _run(self) -> None:

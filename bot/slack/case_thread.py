@@ -189,6 +189,8 @@ class CaseThread:
         if not ref.exists:
             return None
         with best_effort(f"get a link to {ref.channel}/{ref.ts}"):
-            response = self.client.chat_getPermalink(channel=ref.channel or "", message_ts=ref.ts)
+            response = self.client.chat_getPermalink(
+                channel=ref.channel or "", message_ts=ref.ts or ""
+            )
             return str(response["permalink"])
         return None

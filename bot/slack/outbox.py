@@ -201,7 +201,8 @@ class SlackPublisher:
                 "Could not check Slack for post %s (%s); posting it", post_id, slack_error(exc)
             )
             return None
-        for message in response.get("messages", []):
+        messages: list[dict[str, Any]] = response.get("messages", [])
+        for message in messages:
             metadata: dict[str, Any] = message.get("metadata") or {}
             payload = metadata.get("event_payload") or {}
             if metadata.get("event_type") == MessageKind.POST and payload.get("post_id") == post_id:

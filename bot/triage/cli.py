@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from typing import IO, Any
 
@@ -45,7 +45,11 @@ def parse_line(line: str) -> tuple[Any, str, int]:
 
 
 def triage_lines(
-    lines: Iterator[str], stdout: IO[str], stderr: IO[str], config: TriageConfig, progress=None
+    lines: Iterator[str],
+    stdout: IO[str],
+    stderr: IO[str],
+    config: TriageConfig,
+    progress: Callable[[], None] | None = None,
 ) -> int:
     """Triage each line; returns how many were skipped."""
     skipped = 0
@@ -97,18 +101,15 @@ def main(
 
     lines = stdin.readlines() if not _is_tty(stdin) else None
     show_progress = lines is not None and (_is_tty(stderr) or len(lines) >= LARGE_INPUT_LINES)
-    if show_progress:
+    bar = None
+    if lines is not None and show_progress:
         from rich.console import Console
         from rich.progress import Progress
 
         bar = Progress(console=Console(file=stderr, stderr=True), transient=True)
-        context = bar
-    else:
-        bar = None
-        context = nullcontext()
-    with context:
+    with bar if bar is not None else nullcontext():
         advance = None
-        if bar is not None:
+        if bar is not None and lines is not None:
             task = bar.add_task("triage", total=len(lines))
 
             def advance() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from bot.triage.text import fold, has_letters, strip_noise
 
@@ -89,7 +90,7 @@ _WORD = re.compile(r"[a-zñ']+")
 
 
 @lru_cache(maxsize=8)
-def _identifier(languages: tuple[str, ...]):
+def _identifier(languages: tuple[str, ...]) -> Any:
     # A private identifier: py3langid's module-level set_languages would change it process-wide.
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -116,4 +117,5 @@ def detect_language(text: str, languages: Sequence[str] = ("es", "en")) -> str:
     if "en" in scores:
         cues = sum(t in _ENGLISH_WORDS for t in tokens)
         scores["en"] += weight * min(cues, 3)
-    return max(scores, key=scores.__getitem__)
+    best: str = max(scores, key=scores.__getitem__)
+    return best

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
+from typing import Any
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
@@ -133,7 +134,7 @@ def _validated(
     return find
 
 
-def _upper_valid(module) -> Callable[[str], bool]:
+def _upper_valid(module: Any) -> Callable[[str], bool]:
     return lambda value: bool(module.is_valid(value.upper()))
 
 
@@ -195,7 +196,9 @@ def _phones(text: str, taken: Sequence[PiiMatch] = ()) -> Iterator[PiiMatch]:
 
 
 @lru_cache(maxsize=32)
-def _custom_patterns(patterns: tuple[tuple[str, str], ...]) -> tuple[tuple[str, re.Pattern], ...]:
+def _custom_patterns(
+    patterns: tuple[tuple[str, str], ...],
+) -> tuple[tuple[str, re.Pattern[str]], ...]:
     compiled = []
     for name, regex in patterns:
         try:
