@@ -42,15 +42,8 @@ def build_case_card(case: CaseView, post: PostView) -> Message:
     blocks: list[Block] = [
         SectionBlock(block_id="customer", text=MarkdownTextObject(text=_who(case.customer))),
         SectionBlock(block_id="post", text=MarkdownTextObject(text=_post_text(post))),
-        ContextBlock(
-            block_id="meta", elements=[MarkdownTextObject(text=_post_meta(post, case.network))]
-        ),
+        *_about(post, case, deadline=True),
     ]
-    triage_line = _triage_line(case, post)
-    if triage_line:
-        blocks.append(
-            ContextBlock(block_id="triage", elements=[MarkdownTextObject(text=triage_line)])
-        )
     exposed = exposed_data_notice(post)
     if exposed:
         blocks.append(SectionBlock(block_id="exposed", text=MarkdownTextObject(text=exposed)))
@@ -76,16 +69,25 @@ def build_follow_up(case: CaseView, post: PostView, ping_owner: str | None = Non
             block_id="post",
             text=MarkdownTextObject(text=f"*@{escape(case.customer.handle)}:* {_post_text(post)}"),
         ),
+        *_about(post, case, deadline=False),
+    ]
+    return notification_text(case.customer, post.text), blocks
+
+
+def _about(post: PostView, case: CaseView, *, deadline: bool) -> list[Block]:
+    """Where and when the post was written, and its triage line (with the case's deadline
+    on the root card only)."""
+    blocks: list[Block] = [
         ContextBlock(
             block_id="meta", elements=[MarkdownTextObject(text=_post_meta(post, case.network))]
-        ),
+        )
     ]
-    triage_line = _triage_line(None, post)
+    triage_line = _triage_line(case if deadline else None, post)
     if triage_line:
         blocks.append(
             ContextBlock(block_id="triage", elements=[MarkdownTextObject(text=triage_line)])
         )
-    return notification_text(case.customer, post.text), blocks
+    return blocks
 
 
 def build_minimal_card(case: CaseView, post: PostView) -> Message:
