@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -23,8 +22,8 @@ from openapi_schema_validator import OAS30Validator
 
 from bot.networks.x_transport import install_transport
 from sandbox.x_api import XStandIn
+from tests.spec_files import spec_file
 
-SPEC_PATH = Path("/work/shared/specs/x-api-v2.openapi.json")
 X_HOST = "https://api.x.com"  # the description's server; paths are the same as ours
 TWEET_FIELDS = [
     "created_at",
@@ -51,7 +50,7 @@ EXPANSIONS = ["author_id", "in_reply_to_user_id", "referenced_tweets.id"]
 
 @cache
 def spec_dict() -> dict:
-    return json.loads(SPEC_PATH.read_text())
+    return json.loads(spec_file("x-api-v2.openapi.json").read_text())
 
 
 @cache
