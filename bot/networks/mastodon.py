@@ -183,7 +183,7 @@ class MastodonNetwork:
             for n in notifications
             if n.get("status") and str(n["status"]["account"]["id"]) != brand.external_id
         ]
-        posts.sort(key=lambda p: p.created_at)
+        posts.sort(key=lambda p: (p.created_at, _id_order(p.external_id)))
         return Page(posts, str(newest) if newest is not None else None, self._exhausted_until())
 
     def _newer_than(self, cursor: str, progress: ProgressCallback | None) -> Iterator[Any]:
@@ -423,12 +423,9 @@ def starts_with_mention(text: str, handle: str) -> bool:
     if not match or not handle:
         return False
     written, wanted = match.group("acct").lower(), handle.lower().lstrip("@")
-    # A local account may be written with or without its server.
-    return (
-        written == wanted
-        or written.split("@")[0] == wanted.split("@")[0]
-        and ("@" not in written or "@" not in wanted)
-    )
+    # `@user` means the account on the brand's own server: it reaches a remote customer
+    # only when written with their server. A local customer may be written either way.
+    return written == wanted or ("@" not in wanted and written.split("@")[0] == wanted)
 
 
 def same_text(found: str, sent: str) -> bool:
