@@ -63,6 +63,7 @@ PROFILES_PER_CALL = 25
 MAX_POST_GRAPHEMES = 300
 MAX_POST_BYTES = 3000
 MAX_MESSAGE_GRAPHEMES = 1000
+MAX_MESSAGE_BYTES = 10_000
 MESSAGE_PAGE_LIMIT = 100
 # At most this many same-instant notifications are remembered in the checkpoint (it is
 # stored in 64 characters); more are fetched again and dropped as already stored.
@@ -238,7 +239,8 @@ class BlueskyNetwork:
             ):
                 taken.append(notification)
         followers = self._followers({n.author.did for n in taken})
-        posts = [self._post(n, followers) for n in taken]
+        # Oldest first: the service's order (newest first) reversed, then by the posts' times.
+        posts = [self._post(n, followers) for n in reversed(taken)]
         posts.sort(key=lambda p: p.created_at)
         new_mark = SeenMark.of((n.uri, n.indexed_at) for n in taken)
         return Page(posts, new_mark.render() if new_mark else None, None)
@@ -313,16 +315,22 @@ class BlueskyNetwork:
             return {TEXT_FIELD: "Bluesky does not send an empty reply: write the reply."}
         count = grapheme_count(text)
         if visibility == Visibility.PRIVATE:
-            if count > MAX_MESSAGE_GRAPHEMES:
+            if count > MAX_MESSAGE_GRAPHEMES or len(text.encode("utf-8")) > MAX_MESSAGE_BYTES:
                 return {
                     TEXT_FIELD: f"A Bluesky chat message holds {MAX_MESSAGE_GRAPHEMES} "
-                    f"characters; this one has {count}."
+                    f"characters (and {MAX_MESSAGE_BYTES} bytes); this one has {count}."
                 }
             return {}
-        if count > MAX_POST_GRAPHEMES or len(text.encode("utf-8")) > MAX_POST_BYTES:
+        if count > MAX_POST_GRAPHEMES:
             return {
                 TEXT_FIELD: f"A Bluesky post holds {MAX_POST_GRAPHEMES} characters (an emoji "
                 f"counts as one); this reply has {count}."
+            }
+        size = len(text.encode("utf-8"))
+        if size > MAX_POST_BYTES:
+            return {
+                TEXT_FIELD: f"This reply is too long for a Bluesky post: it takes {size} bytes "
+                f"of at most {MAX_POST_BYTES} (emoji and accented letters take several)."
             }
         return {}
 
