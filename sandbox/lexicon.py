@@ -167,8 +167,16 @@ class Lexicons:
         elif kind == "unknown":
             if not isinstance(value, dict):
                 raise LexiconError(f"{path} must be an object")
-            if isinstance(value.get("$type"), str) and value["$type"] in self.docs:
-                self.validate_record(value["$type"], value)
+            kind_of = value.get("$type")
+            if (
+                isinstance(kind_of, str)
+                and self.docs.get(kind_of, {}).get("defs", {}).get("main", {}).get("type")
+                == "record"
+            ):
+                try:
+                    self.validate_record(kind_of, value)
+                except LexiconError as exc:
+                    raise LexiconError(f"{path}: Invalid {kind_of} record: {exc}") from exc
         elif kind == "cid-link":
             if not (isinstance(value, dict) and _CID.match(str(value.get("$link", "")))):
                 raise LexiconError(f"{path} must be a cid-link {{'$link': cid}}")

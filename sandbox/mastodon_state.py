@@ -72,6 +72,11 @@ class MastodonState:
             brand_username, brand_name, followers=1200, created_at=utc_now() - timedelta(days=900)
         )["id"]
 
+    @property
+    def brand_acct(self) -> str:
+        """The brand's username: customers write `@` + this to reach it."""
+        return str(self.accounts[self.brand_id]["acct"])
+
     # -- people ----------------------------------------------------------------------------
     def add_account(
         self,
