@@ -148,7 +148,7 @@ def private_problem(context: ReplyContext, human_agent_tag: bool, label: str) ->
 def public_problem(context: ReplyContext, label: str) -> str | None:
     kind = kind_of(context.target.post_meta)
     if kind in MESSAGE_KINDS:
-        return f"A {label} direct message has no public side: send the answer privately."
+        return f"{label} direct messages have no public side: send the answer privately."
     if not context.publicly_replyable:
         return f"{label} does not allow a public reply to this post (it may be hidden)."
     return None
