@@ -317,14 +317,14 @@ def _value(world: MetaWorld, node_type: str, record: Record, request: FieldReque
     if link is not None:
         target_type, find = link
         target = find(world, record, request.modifiers)
-        children = list(request.children) if request.children else [FieldRequest("id")]
-        return render(world, target_type, target, children) if target else None
+        linked = list(request.children) if request.children else [FieldRequest("id")]
+        return render(world, target_type, target, linked) if target else None
     edge = NODE_EDGES.get(node_type, {}).get(request.name)
     if edge is not None:
         target_type, listing = edge
         items = listing(world, record)[: int(request.modifiers.get("limit", "25"))]
-        children = list(request.children) if request.children else None
-        return {"data": [render(world, target_type, item, children) for item in items]}
+        listed = list(request.children) if request.children else None
+        return {"data": [render(world, target_type, item, listed) for item in items]}
     raise GraphFault(
         100,
         f"(#100) Tried accessing nonexisting field ({request.name}) on node type ({node_type})",

@@ -21,8 +21,9 @@ from bot.networks.base import Author, NetworkError, NetworkUnavailable
 from bot.networks.meta.graph import appsecret_proof
 from bot.networks.meta.objects import MentionRef
 from sandbox.httpserver import Request
+from sandbox.meta_edges import EDGES, ENUMS, PATH
 from sandbox.meta_fields import NODE_EDGES, NODE_FIELDS, NODE_LINKS
-from sandbox.meta_graph import EDGES, ENUMS, PATH, MetaGraphStandIn
+from sandbox.meta_graph import MetaGraphStandIn
 from sandbox.meta_state import GraphFault
 from storage.enums import Visibility
 from tests.integration.meta.helpers import facebook_for, instagram_for, only, outgoing
