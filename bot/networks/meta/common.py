@@ -84,6 +84,14 @@ def graph_client(
     )
 
 
+def next_checkpoint(posts: Iterable[FetchedPost], since: datetime, now: datetime) -> datetime:
+    """Where the next poll starts (before its `OVERLAP`): the newest post seen, but no
+    earlier than `OVERLAP` before this poll, so an idle stream stops re-reading its last
+    busy minutes. With the overlap, both our clock and Meta's indexing may lag 2 minutes."""
+    newest = max((p.created_at for p in posts), default=since)
+    return max(newest, since, now - OVERLAP)
+
+
 def same_text(found: object, sent: str) -> bool:
     return isinstance(found, str) and found.strip() == sent.strip()
 
@@ -271,8 +279,7 @@ class MetaNetwork(ABC):
                 posts.extend(self._customer_messages(str(conversation["id"]), floor, build))
             if len(fresh) < len(batch):
                 break
-        newest = max((p.created_at for p in posts), default=since)
-        return self.page_of(posts, write_cursor(max(newest, since)), progress)
+        return self.page_of(posts, write_cursor(next_checkpoint(posts, since, now)), progress)
 
     def _customer_messages(
         self, thread: str, floor: datetime, build: Callable[[Json], FetchedPost]

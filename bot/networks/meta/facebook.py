@@ -30,6 +30,7 @@ from bot.networks.meta.common import (
     MetaNetwork,
     checkpoint_time,
     graph_client,
+    next_checkpoint,
     read_cursor,
     same_text,
     write_cursor,
@@ -106,8 +107,7 @@ class FacebookNetwork(MetaNetwork):
                     posts.extend(self._comments(str(item["id"]), floor))
             if len(recent) < len(batch):
                 break
-        newest = max((p.created_at for p in posts), default=since)
-        return self.page_of(posts, write_cursor(max(newest, since)), progress)
+        return self.page_of(posts, write_cursor(next_checkpoint(posts, since, now)), progress)
 
     def _visitor_post(self, item: Json) -> FetchedPost:
         return visitor_post(

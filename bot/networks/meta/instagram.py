@@ -35,6 +35,7 @@ from bot.networks.meta.common import (
     MetaNetwork,
     checkpoint_time,
     graph_client,
+    next_checkpoint,
     read_cursor,
     same_text,
     write_cursor,
@@ -123,8 +124,8 @@ class InstagramNetwork(MetaNetwork):
             for media in tracked:
                 if counts[str(media["id"])]:
                     posts.extend(self._comments_on(media, floor))
-        newest = max((p.created_at for p in posts), default=since)
-        return self.page_of(posts, write_cursor(max(newest, since), seen=seen), progress)
+        cursor = write_cursor(next_checkpoint(posts, since, now), seen=seen)
+        return self.page_of(posts, cursor, progress)
 
     def _comments_on(self, media: Json, floor: datetime) -> Iterable[FetchedPost]:
         params: dict[str, str | int] = {
@@ -168,8 +169,7 @@ class InstagramNetwork(MetaNetwork):
             posts.extend(self._caption_mention(media) for media in fresh)
             if len(fresh) < len(batch):
                 break
-        newest = max((p.created_at for p in posts), default=since)
-        return self.page_of(posts, write_cursor(max(newest, since)), progress)
+        return self.page_of(posts, write_cursor(next_checkpoint(posts, since, now)), progress)
 
     def _caption_mention(self, media: Json) -> FetchedPost:
         return instagram_mention(

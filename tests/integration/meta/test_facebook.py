@@ -250,3 +250,21 @@ def test_a_messenger_reply_longer_than_2000_characters_is_refused_in_the_modal(
     assert problems == {
         TEXT_FIELD: "Facebook accepts at most 2,000 characters here; this reply has 2,001."
     }
+
+
+def test_an_idle_feed_stops_reading_comments_once_past_the_overlap(
+    meta: MetaGraphStandIn, facebook: FacebookNetwork
+) -> None:
+    brand_post = meta.page_post("Summer sale")
+    meta.comment("Bob Stone", brand_post["id"], "Shoes too?")
+    cursor = poll(facebook, "feed", meta).cursor
+    for _ in range(2):  # the first of these still re-reads the overlap
+        meta.advance(minutes=10)
+        cursor = poll(facebook, "feed", meta, cursor).cursor
+    reads = len(meta.requests)
+
+    meta.advance(minutes=10)
+    idle = poll(facebook, "feed", meta, cursor)
+
+    assert idle.posts == []
+    assert [r.path.rsplit("/", 1)[-1] for r in meta.requests[reads:]] == ["feed"]
