@@ -187,3 +187,21 @@ def test_a_stalled_graph_call_times_out_as_unavailable(meta: MetaGraphStandIn) -
 
     with pytest.raises(NetworkUnavailable, match="could not reach"):
         fetch(facebook, "feed", meta)
+
+
+def test_an_instagram_private_reply_whose_answer_was_lost_is_found(
+    meta: MetaGraphStandIn, instagram: InstagramNetwork
+) -> None:
+    media = meta.ig_media("Summer")
+    meta.ig_comment("dana", media["id"], "Arrived broken")
+    comment = only(fetch(instagram, "comments", meta).posts, "ig_comment")
+    reply = outgoing(comment, "So sorry, which order?", Visibility.PRIVATE)
+    started = meta.now()
+    meta.drop_after_commit("POST", "/messages")
+
+    with pytest.raises(NetworkUnavailable):
+        instagram.send(reply)
+
+    found = instagram.find_sent(reply, started)
+    [thread] = meta.threads.values()
+    assert found is not None and [m["id"] for m in thread["messages"]] == [found.external_id]
