@@ -8,6 +8,7 @@ import pytest
 
 from bot.networks.base import TEXT_FIELD, VISIBILITY_FIELD, ReplyContext, ReplyTarget
 from bot.networks.meta.rules import (
+    UNKNOWN_KIND,
     Delivery,
     Kind,
     message_delivery,
@@ -143,3 +144,16 @@ def test_the_modal_says_where_a_reply_to_a_reply_lands() -> None:
     assert "once per comment" in (
         reply_note({"kind": Kind.COMMENT.value}, Visibility.PRIVATE, "Facebook") or ""
     )
+
+
+def test_a_post_without_metas_kind_is_refused_rather_than_guessed() -> None:
+    unknown = context(Kind.COMMENT, 1)
+    bare = ReplyContext(
+        target=ReplyTarget("1", "2", "x", None, WROTE, {}),
+        publicly_replyable=True,
+        last_customer_post_at=WROTE,
+        now=unknown.now,
+    )
+    for visibility in (Visibility.PUBLIC, Visibility.PRIVATE):
+        problems = reply_problems("facebook", "Facebook", "Hi", visibility, bare, False)
+        assert problems == {VISIBILITY_FIELD: UNKNOWN_KIND}

@@ -197,9 +197,7 @@ class MetaNetwork(ABC):
             if delivery.tag:
                 body["tag"] = delivery.tag
         else:
-            raise NetworkError(
-                f"{self.label} offers no private reply to this kind of post.", retryable=False
-            )
+            raise NetworkError(rules.no_private_side(kind), retryable=False)
         response = self.client.post(f"{self.settings.page_id}/messages", body)
         return SentReply(str(response.get("message_id") or ""), self.inbox_url())
 

@@ -170,10 +170,7 @@ class FacebookNetwork(MetaNetwork):
             return outgoing.target.post_id
         if kind in {Kind.COMMENT, Kind.COMMENT_REPLY}:
             return str(meta.get(rules.TOP_COMMENT_ID) or outgoing.target.post_id)
-        raise NetworkError(
-            "A Messenger conversation has no public side: send the answer privately.",
-            retryable=False,
-        )
+        raise NetworkError(rules.no_public_side(kind, self.label), retryable=False)
 
     def _send_public(self, outgoing: Outgoing) -> SentReply:
         node = self._public_node(outgoing)

@@ -43,7 +43,7 @@ RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80001, 80015)})
 # "An unknown error occurred" / "Service temporarily unavailable": Meta asks to retry later.
 TRANSIENT_CODES = frozenset({1, 2})
 TOKEN_CODE = 190
-PERMISSION_CODES = frozenset({10, 200, *range(200, 300)})
+PERMISSION_CODES = frozenset({10, *range(200, 300)})
 
 
 def utc_now() -> datetime:

@@ -247,10 +247,7 @@ class InstagramNetwork(MetaNetwork):
                 body["comment_id"] = outgoing.target.post_id
             response = self.client.post(f"{self.account_id}/mentions", body)
         else:
-            raise NetworkError(
-                "An Instagram direct message has no public side: send the answer privately.",
-                retryable=False,
-            )
+            raise NetworkError(rules.no_public_side(kind, self.label), retryable=False)
         return SentReply(str(response.get("id") or ""), self._permalink(meta))
 
     @staticmethod

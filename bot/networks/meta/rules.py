@@ -58,6 +58,9 @@ IG_COMMENT_KINDS = frozenset({Kind.IG_COMMENT, Kind.IG_COMMENT_REPLY})
 # Answered privately with one private reply to the comment (no open conversation yet).
 PRIVATE_REPLY_KINDS = COMMENT_KINDS | IG_COMMENT_KINDS
 MESSAGE_KINDS = frozenset({Kind.MESSENGER, Kind.IG_DM})
+# A post stored without Meta's meta (it cannot come from this connector, but a database
+# can hold anything): refuse rather than guess where the answer would land.
+UNKNOWN_KIND = "Carethread cannot tell what kind of Meta post this is, so it cannot answer it."
 
 
 @dataclass(frozen=True)
@@ -137,18 +140,28 @@ def private_problem(context: ReplyContext, human_agent_tag: bool, label: str) ->
                 "off here (META_HUMAN_AGENT_TAG): the customer must write again."
             )
         return "Messaging window closed: the customer must write again."
+    return no_private_side(kind)
+
+
+def no_private_side(kind: Kind | None) -> str:
     if kind is Kind.IG_MENTION:
         return (
             "Instagram has no private reply to a mention on someone else's post: answer "
             "publicly (the reply appears under their post)."
         )
-    return "Carethread cannot tell what kind of post this is, so it cannot answer it privately."
+    return UNKNOWN_KIND
+
+
+def no_public_side(kind: Kind | None, label: str) -> str:
+    if kind in MESSAGE_KINDS:
+        return f"{label} direct messages have no public side: send the answer privately."
+    return UNKNOWN_KIND
 
 
 def public_problem(context: ReplyContext, label: str) -> str | None:
     kind = kind_of(context.target.post_meta)
-    if kind in MESSAGE_KINDS:
-        return f"{label} direct messages have no public side: send the answer privately."
+    if kind not in PRIVATE_REPLY_KINDS and kind is not Kind.IG_MENTION:
+        return no_public_side(kind, label)
     if not context.publicly_replyable:
         return f"{label} does not allow a public reply to this post (it may be hidden)."
     return None
