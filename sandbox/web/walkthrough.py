@@ -155,6 +155,7 @@ def public_reply(page: Page, second: Page, shots: Shots) -> None:
     post_as(page, URGENT, URGENT_POST)
     expect(card(page, URGENT.handle)).to_contain_text("P1", timeout=WAIT_MS)
     card(page, URGENT.handle).scroll_into_view_if_needed()
+    page.locator(".networks").evaluate("column => column.scrollTo(0, 0)")
     shots.page(page, "channel-p1-card")
 
     press(card(page, URGENT.handle), "Claim")
