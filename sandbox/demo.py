@@ -48,6 +48,7 @@ PEOPLE = (
 TEAM = {p.user_id: p.name for p in PEOPLE}
 APPROVERS = "U0LEAD"
 LONG_POST_REPEAT = 40
+EXIT_NO_PORT = 2
 
 
 @dataclass
@@ -340,7 +341,12 @@ def run_demo(
     world = start_world(workdir)
     stop = threading.Event()
     runner = StoryRunner(world, speed, stop)
-    web = WebServer(web_sandbox(world, runner), port=port)
+    try:
+        web = WebServer(web_sandbox(world, runner), port=port)
+    except OSError as error:  # the port is taken or not ours to use
+        world.stop()
+        console.print(f"Cannot serve the sandbox page on port {port}: {error.strerror}.")
+        return EXIT_NO_PORT
     url = web.start()
     console.print(
         f"[bold]Carethread demo[/bold] · X stand-in {world.x.base_url} · Slack stand-in "

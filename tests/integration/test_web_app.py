@@ -412,3 +412,29 @@ def test_a_rate_limit_window_ends_by_itself(page: Page):
 def test_the_story_button_needs_a_story(page: Page):
     answer = page.post("/api/story", {})
     assert answer.status_code == 400 and "no scripted story" in answer.json()["message"]
+
+
+@dataclass
+class OneStepStory:
+    """A story whose only step is saying it ran, to see the button's wiring."""
+
+    played: threading.Event = field(default_factory=threading.Event)
+    _state: str = ""
+
+    def state(self) -> str:
+        return self._state
+
+    def start(self, notify) -> None:
+        self._state = "done"
+        self.played.set()
+        notify()
+
+
+def test_the_story_button_plays_the_story_once_and_the_page_says_so(page: Page):
+    story = OneStepStory()
+    page.sandbox.story = story
+    assert "Play the demo story" in page.fragments(MARIA)["regions"]["story"]
+    assert page.post("/api/story", {}).json() == {"ok": True}
+    assert story.played.is_set()
+    shown = page.fragments(MARIA)["regions"]["story"]
+    assert "disabled" in shown and '<span class="story-state">done</span>' in shown
