@@ -217,23 +217,30 @@ def build_app(sandbox: WebSandbox) -> Starlette:
 
     def click(body: dict[str, Any]) -> dict[str, Any]:
         me = sandbox.person(body.get("as")).user_id
-        common = {
-            "user_id": me,
-            "action_id": str(body.get("action_id") or ""),
-            "block_id": _optional(body.get("block_id")),
-            "value": _optional(body.get("value")),
-            "selected_option": _optional(body.get("selected_option")),
-        }
+        action_id = str(body.get("action_id") or "")
+        block_id = _optional(body.get("block_id"))
+        value = _optional(body.get("value"))
+        selected = _optional(body.get("selected_option"))
         if body.get("view"):
             status, _ = sandbox.slack.click_view(
-                sandbox.bot_url, view_id=str(body["view"]), **common
+                sandbox.bot_url,
+                user_id=me,
+                view_id=str(body["view"]),
+                action_id=action_id,
+                value=value,
+                block_id=block_id,
+                selected_option=selected,
             )
         else:
             status, _ = sandbox.slack.click(
                 sandbox.bot_url,
+                user_id=me,
                 channel=str(body.get("channel") or ""),
                 message_ts=str(body.get("ts") or ""),
-                **common,
+                action_id=action_id,
+                value=value,
+                block_id=block_id,
+                selected_option=selected,
             )
         return bot_answer(status)
 

@@ -39,6 +39,11 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:")
 BROADCASTS = {"here", "channel", "everyone"}
 
 
+def _nowhere(url: str) -> str | None:
+    """No link is followed on the page itself."""
+    return None
+
+
 @dataclass
 class TextContext:
     """What rendering needs to know about the workspace and the person looking."""
@@ -51,7 +56,7 @@ class TextContext:
     now: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
     # A link the page can follow itself (a Slack permalink, a post on a stand-in):
     # url → in-page href, or None to leave the link as it is.
-    local_link: Callable[[str], str | None] = field(default=lambda url: None)
+    local_link: Callable[[str], str | None] = _nowhere
 
 
 def mark_controls(escaped: str) -> str:
@@ -93,7 +98,7 @@ def mrkdwn(text: str, context: TextContext) -> Markup:
     escaped = _CODE_BLOCK.sub(lambda m: hold(f"<pre>{mark_controls(m.group(1))}</pre>"), escaped)
     escaped = _INLINE_CODE.sub(lambda m: hold(f"<code>{mark_controls(m.group(1))}</code>"), escaped)
     for pattern, tag in _STYLES:
-        escaped = pattern.sub(lambda m, tag=tag: f"<{tag}>{m.group(1)}</{tag}>", escaped)
+        escaped = pattern.sub(rf"<{tag}>\1</{tag}>", escaped)
     escaped = mark_controls(_quotes(escaped)).replace("\n", "<br>")
     # Placeholders may nest (a token inside a code span): resolve until none is left.
     while _PLACEHOLDER.search(escaped):
