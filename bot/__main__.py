@@ -20,7 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot: Slack app + scheduler (the default)")
     demo = commands.add_parser(
-        "demo", help="the whole product on local stand-ins; no accounts needed"
+        "demo",
+        help="the whole product on local stand-ins, clicked through in a local web page; "
+        "no accounts needed",
     )
     demo.add_argument(
         "--speed", type=float, default=1.0, help="how fast sample posts arrive (2 = twice as fast)"
@@ -28,6 +30,17 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--once", action="store_true", help="stop when every sample post is in Slack")
     demo.add_argument(
         "--plain", action="store_true", help="print events as lines instead of a live view"
+    )
+    demo.add_argument(
+        "--no-browser", action="store_true", help="only print the page's address; open nothing"
+    )
+    demo.add_argument(
+        "--port", type=int, default=0, help="serve the page on this port (default: any free one)"
+    )
+    demo.add_argument(
+        "--story",
+        action="store_true",
+        help="play the scripted agent and approver by themselves (--once always does)",
     )
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade", "current"])
@@ -44,7 +57,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from sandbox.demo import run_demo
 
-            return int(run_demo(speed=args.speed, once=args.once, plain=args.plain))
+            return int(
+                run_demo(
+                    speed=args.speed,
+                    once=args.once,
+                    plain=args.plain,
+                    open_browser=not args.no_browser,
+                    port=args.port,
+                    story=args.story,
+                )
+            )
         if args.command == "triage":
             return _triage()
         return _run()

@@ -1,14 +1,19 @@
 """`python -m bot demo`: the real bot on a fresh SQLite file, against both stand-ins,
-fed a stream of sample customer posts, with the Slack channel drawn live in the terminal.
+fed a stream of sample customer posts. A local web page (sandbox/web) is the Slack client
+a newcomer clicks through by hand; the terminal draws the channel live (or prints lines).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
+import sys
 import tempfile
 import threading
 import time
+import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,14 +28,27 @@ from bot.config import load_settings
 from sandbox.agent_story import play_agent_story
 from sandbox.slack_api import SlackStandIn
 from sandbox.terminal_view import message_lines, render_channel
+from sandbox.web.app import WebSandbox
+from sandbox.web.faults import standard_switches
+from sandbox.web.networks import Persona, XPanel
+from sandbox.web.screens import Person
+from sandbox.web.server import WebServer
 from sandbox.x_api import XStandIn
 from storage.db import make_engine, upgrade
 
 SAMPLES = Path(__file__).parent / "data" / "sample_posts.json"
 CHANNEL = "C0DEMOCARE"
-# The people in the demo workspace: agents and an approver.
-TEAM = {"U0MARIA": "maria", "U0JORDAN": "jordan", "U0LEAD": "lead"}
+# The people in the demo workspace, as the page's "who am I" switch offers them.
+PEOPLE = (
+    Person("U0MARIA", "maria", "agent"),
+    Person("U0JORDAN", "jordan", "second agent (billing specialist)"),
+    Person("U0LEAD", "lead", "approver"),
+    Person("U0SAM", "sam", "not an approver (sales)"),
+)
+TEAM = {p.user_id: p.name for p in PEOPLE}
+APPROVERS = "U0LEAD"
 LONG_POST_REPEAT = 40
+EXIT_NO_PORT = 2
 
 
 @dataclass
@@ -93,7 +111,7 @@ def start_world(workdir: Path, poll_seconds: int = 2) -> DemoWorld:
             "DATABASE_URL": database_url,
             "POLL_INTERVAL_SECONDS": str(poll_seconds),
             "PORT": "1",  # replaced below: the demo takes any free port
-            "APPROVER_USER_IDS": "U0LEAD",
+            "APPROVER_USER_IDS": APPROVERS,
             "ESCALATION_TEAMS": "billing=U0JORDAN",
         }
     )
@@ -183,6 +201,99 @@ def _wait_for_root(world: DemoWorld, handle: str, stop: threading.Event) -> dict
     return None
 
 
+class StoryRunner:
+    """The scripted story, played once in the background: by `--once`/`--story`, or by
+    the page's "Play the demo story" button."""
+
+    def __init__(self, world: DemoWorld, speed: float, stop: threading.Event) -> None:
+        self.world = world
+        self.speed = speed
+        self.stop = stop
+        self.failures: list[str] = []
+        self._state = ""
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def state(self) -> str:
+        with self._lock:
+            return self._state
+
+    def is_alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, notify: Callable[[], None] = lambda: None) -> None:
+        with self._lock:
+            if self._thread is not None:
+                return  # once only: the sample cases are answered after the first run
+            self._state = "playing"
+            self._thread = threading.Thread(target=self._play, args=(notify,), daemon=True)
+        notify()
+        self._thread.start()
+
+    def _play(self, notify: Callable[[], None]) -> None:
+        play_stories(self.world, self.speed, self.stop, self.failures)
+        with self._lock:
+            self._state = f"failed: {self.failures[0]}" if self.failures else "done"
+        notify()
+
+
+def personas(samples: dict[str, Any]) -> list[Persona]:
+    """The sample customers, as presets of the page's composer."""
+    return [
+        Persona(
+            name=c["name"],
+            handle=c["username"],
+            followers=c.get("followers", 0),
+            verified=c.get("verified", False),
+        )
+        for c in samples["customers"].values()
+    ]
+
+
+def web_sandbox(world: DemoWorld, story: StoryRunner | None) -> WebSandbox:
+    """What the page shows: this world's Slack, its networks, its switches and story."""
+    return WebSandbox(
+        slack=world.slack,
+        bot_url=world.bot_url,
+        channel=CHANNEL,
+        people=list(PEOPLE),
+        networks=[XPanel(world.x)],
+        switches=standard_switches(world.x, world.slack),
+        personas=personas(world.samples),
+        story=story,
+    )
+
+
+def open_quietly(url: str) -> bool:
+    """Open `url` in the desktop's browser, if there is one; never a text-mode browser in
+    this terminal, never the browser's chatter on our output."""
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return False
+    if os.path.basename(getattr(browser, "name", "") or "") in TEXT_BROWSERS:
+        return False
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            os.dup2(devnull.fileno(), 2)
+            with contextlib.suppress(Exception):
+                return browser.open(url)
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        os.close(saved[0])
+        os.close(saved[1])
+    return False
+
+
+# webbrowser falls back to these when there is no display: they would take over the terminal.
+TEXT_BROWSERS = frozenset({"www-browser", "links", "links2", "elinks", "lynx", "w3m", "browsh"})
+
+
 def brand_replies(world: DemoWorld) -> list[str]:
     """What the brand posted on X (the stand-in), as lines for the terminal."""
     lines = []
@@ -201,7 +312,20 @@ def slack_message_count(world: DemoWorld) -> int:
     return len(roots) + sum(len(world.slack.thread(CHANNEL, r["ts"])) for r in roots)
 
 
-def run_demo(speed: float = 1.0, once: bool = False, plain: bool = False) -> int:
+def run_demo(
+    speed: float = 1.0,
+    once: bool = False,
+    plain: bool = False,
+    *,
+    open_browser: bool = True,
+    port: int = 0,
+    story: bool = False,
+) -> int:
+    """Run the demo until Ctrl-C (or, with `once`, until the scripted story is done).
+
+    The page's address is printed on a line of its own (tests outside read it). The
+    scripted story plays by itself only with `once` or `story`; otherwise the newcomer
+    plays every part by hand, or presses "Play the demo story" on the page."""
     console = Console()
     workdir = Path(tempfile.mkdtemp(prefix="carethread-demo-"))
     log_file = workdir / "bot.log"
@@ -215,29 +339,39 @@ def run_demo(speed: float = 1.0, once: bool = False, plain: bool = False) -> int
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     world = start_world(workdir)
+    stop = threading.Event()
+    runner = StoryRunner(world, speed, stop)
+    try:
+        web = WebServer(web_sandbox(world, runner), port=port)
+    except OSError as error:  # the port is taken or not ours to use
+        world.stop()
+        console.print(f"Cannot serve the sandbox page on port {port}: {error.strerror}.")
+        return EXIT_NO_PORT
+    url = web.start()
     console.print(
         f"[bold]Carethread demo[/bold] · X stand-in {world.x.base_url} · Slack stand-in "
         f"{world.slack.base_url} · database {workdir / 'carethread.db'} · log {log_file}"
     )
+    console.print("Open the sandbox in a browser — Slack, the approver's phone, X, a customer:")
+    print(url, flush=True)
+    if open_browser and not once:
+        open_quietly(url)
     console.print(
         "Customers are about to write to @"
         + world.samples["brand"]["username"]
         + " …  (Ctrl-C to stop)"
     )
-    stop = threading.Event()
     feeder = threading.Thread(target=feed_samples, args=(world, speed, stop), daemon=True)
     feeder.start()
-    failures: list[str] = []
-    stories = threading.Thread(
-        target=play_stories, args=(world, speed, stop, failures), daemon=True
-    )
-    stories.start()
+    if once or story:
+        runner.start(web.sandbox.changes.bump)
 
     def finished() -> bool:
-        replies_done = len(brand_replies(world)) >= len(STORIES) or bool(failures)
+        story_over = runner.state() == "done" or bool(runner.failures)
+        replies_done = len(brand_replies(world)) >= len(STORIES) or bool(runner.failures)
         return (
             slack_message_count(world) >= len(world.samples["posts"])
-            and not stories.is_alive()
+            and story_over
             and replies_done
         )
 
@@ -245,26 +379,28 @@ def run_demo(speed: float = 1.0, once: bool = False, plain: bool = False) -> int
         if plain:
             _plain_loop(world, once, finished, console)
         else:
-            with Live(_screen(world), console=console, refresh_per_second=4) as live:
+            with Live(_screen(world, url), console=console, refresh_per_second=4) as live:
                 while not (once and finished()):
                     time.sleep(0.5)
-                    live.update(_screen(world))
+                    live.update(_screen(world, url))
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
+        web.stop()
         world.stop()
     console.print(
         f"Demo stopped. {slack_message_count(world)} Slack messages; files kept in {workdir}"
     )
-    for failure in failures:
+    for failure in runner.failures:
         console.print(f"The scripted agent story failed: {failure} (details in {log_file})")
-    return 1 if failures else 0
+    return 1 if runner.failures else 0
 
 
-def _screen(world: DemoWorld) -> Group:
+def _screen(world: DemoWorld, url: str) -> Group:
     replies = [Text(line, style="bold green") for line in brand_replies(world)]
-    return Group(render_channel(world.slack, CHANNEL, TEAM), *replies)
+    header = Text(f"Click through it in a browser: {url}", style="bold")
+    return Group(header, render_channel(world.slack, CHANNEL, TEAM), *replies)
 
 
 def _plain_loop(

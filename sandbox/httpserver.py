@@ -5,6 +5,7 @@ request log, and fault injection (error statuses, real rate-limit headers, slow 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -51,7 +52,7 @@ class Response:
         return json.dumps(self.body).encode(), "application/json; charset=utf-8"
 
 
-@dataclass
+@dataclass(eq=False)
 class Fault:
     """Answer matching requests with `response` (or just delay them) `times` times."""
 
@@ -59,6 +60,10 @@ class Fault:
     response: Response | None
     delay: float
     times: int
+    hits: int = 0  # how many requests it has answered (or delayed) so far
+
+
+Observer = Callable[[dict[str, Any]], None]
 
 
 class StandInServer:
@@ -68,6 +73,10 @@ class StandInServer:
         self.lock = threading.RLock()
         self.requests: list[Request] = []
         self._faults: list[Fault] = []
+        # Bumped on every change a person could see (a post, a message, a fault), so a live
+        # view redraws on change instead of polling the whole state.
+        self.version = 0
+        self._observers: list[Observer] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.port: int | None = None
@@ -119,6 +128,34 @@ class StandInServer:
     def base_url(self) -> str:
         return self.root_url
 
+    # -- observers -----------------------------------------------------------
+    def observe(self, observer: Observer) -> Callable[[], None]:
+        """Call `observer(event)` after every visible change; returns the unsubscribe.
+
+        Observers run on the thread that made the change, often holding `self.lock`:
+        they must be quick and must not call back into the stand-in (hand the event to
+        another thread or event loop instead)."""
+        with self.lock:
+            self._observers.append(observer)
+
+        def unsubscribe() -> None:
+            with self.lock:
+                if observer in self._observers:
+                    self._observers.remove(observer)
+
+        return unsubscribe
+
+    def changed(self, event: dict[str, Any]) -> None:
+        """Record a change (`event["kind"]` says what) and tell the observers."""
+        with self.lock:
+            self.version += 1
+            observers = list(self._observers)
+        for observer in observers:
+            try:
+                observer({**event, "version": self.version})
+            except Exception:  # a broken live view must not break the API it watches
+                logging.getLogger(__name__).exception("stand-in observer failed")
+
     # -- faults --------------------------------------------------------------
     def inject(
         self,
@@ -127,25 +164,48 @@ class StandInServer:
         *,
         delay: float = 0.0,
         times: int = 1,
-    ) -> None:
+    ) -> Fault:
         """The next `times` matching requests get `response` (after `delay` seconds);
-        with no response they are only delayed, then answered normally."""
+        with no response they are only delayed, then answered normally. The returned
+        fault can be taken back early with `remove_fault`."""
+        fault = Fault(matches, response, delay, times)
         with self.lock:
-            self._faults.append(Fault(matches, response, delay, times))
+            self._faults.append(fault)
+        self.changed({"kind": "fault_added"})
+        return fault
+
+    def remove_fault(self, fault: Fault) -> None:
+        """Stop a fault before it has answered all its `times` (no-op if it already has)."""
+        with self.lock:
+            present = fault in self._faults
+            if present:
+                self._faults.remove(fault)
+        if present:
+            self.changed({"kind": "fault_removed"})
+
+    def has_fault(self, fault: Fault) -> bool:
+        """Whether `fault` still answers requests (not removed, `times` not used up)."""
+        with self.lock:
+            return fault in self._faults
 
     def clear_faults(self) -> None:
         with self.lock:
             self._faults.clear()
+        self.changed({"kind": "fault_removed"})
 
     def _take_fault(self, request: Request) -> Fault | None:
         with self.lock:
             for fault in self._faults:
                 if fault.times > 0 and fault.matches(request):
                     fault.times -= 1
+                    fault.hits += 1
                     if fault.times == 0:
                         self._faults.remove(fault)
-                    return fault
-        return None
+                    break
+            else:
+                return None
+        self.changed({"kind": "fault_hit"})
+        return fault
 
     # -- serving -------------------------------------------------------------
     def dispatch(self, request: Request) -> Response:

@@ -168,7 +168,9 @@ class SlackStandIn(StandInServer):
             raise SlackError("invalid_auth")
 
     def _emit(self, event: dict) -> None:
-        """Tell the live view; a broken UI callback must not turn into a Slack error."""
+        """Tell the observers and the live view; a broken UI callback must not turn into
+        a Slack error."""
+        self.changed(event)
         if self.on_change is None:
             return
         try:
@@ -323,6 +325,50 @@ class SlackStandIn(StandInServer):
             response_url=self._response_url(target),
         )
 
+    def click_view(
+        self,
+        url: str,
+        *,
+        user_id: str,
+        view_id: str,
+        action_id: str,
+        value: str | None = None,
+        block_id: str | None = None,
+        selected_option: str | None = None,
+    ) -> tuple[int, str]:
+        """`user_id` clicks `action_id` in a modal open for them or in their Home tab."""
+        with self.lock:
+            view = self.modals.views.get(view_id)
+            if view is None or self.modals.owner.get(view_id) != user_id:
+                raise LookupError(f"view {view_id!r} is not shown to {user_id}")
+            block, element = payloads.find_element(view["blocks"], action_id, block_id, value)
+            action = payloads.action_object(
+                block,
+                element,
+                value=value,
+                selected_option=selected_option,
+                action_ts=self.workspace.next_ts(),
+            )
+            payload = payloads.view_block_actions(
+                team=self._team(),
+                user=self._user(user_id),
+                view=copy.deepcopy(view),
+                action=action,
+                trigger_id=self.modals.issue_trigger(user_id),
+            )
+        return self.deliver(url, payload)
+
+    def home_view(self, user_id: str) -> dict | None:
+        """The Home tab the app published for `user_id` (views.publish), if any."""
+        with self.lock:
+            view_id = self.modals.home.get(user_id)
+            return copy.deepcopy(self.modals.views[view_id]) if view_id else None
+
+    def view_errors(self, view_id: str) -> dict[str, str]:
+        """The inline errors an open modal shows now (the app's `response_action: errors`)."""
+        with self.lock:
+            return dict(self.modals.errors.get(view_id, {}))
+
     def submit_view(
         self, url: str, *, user_id: str, view_id: str, values: dict[str, dict[str, dict]]
     ) -> tuple[int, dict]:
@@ -341,8 +387,11 @@ class SlackStandIn(StandInServer):
                 trigger_id=self.modals.issue_trigger(user_id),
             )
         status, body = self.deliver(url, payload)
-        answer = json.loads(body) if body.strip() else {}
-        if status == 200:
+        try:
+            answer = json.loads(body) if body.strip() else {}
+        except ValueError:  # an error page instead of an answer: nothing to apply
+            answer = {}
+        if status == 200 and isinstance(answer, dict):
             with self.lock:
                 self.modals.apply_answer(view_id, answer)
         return status, answer

@@ -7,10 +7,12 @@ the stored message or view; nothing here holds state.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import json
 import time
+from collections.abc import Iterator
 from urllib.error import HTTPError
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
@@ -101,7 +103,7 @@ def _option(element: dict, value: str) -> dict:
         options += group.get("options") or []
     for option in options:
         if option.get("value") == value:
-            return option
+            return copy.deepcopy(option)
     raise LookupError(f"{element['action_id']!r} has no option with value {value!r}")
 
 
@@ -196,3 +198,87 @@ def view_closed(*, team: dict, user: dict, view: dict, is_cleared: bool) -> dict
         "enterprise": None,
         "is_enterprise_install": False,
     }
+
+
+def view_block_actions(
+    *, team: dict, user: dict, view: dict, action: dict, trigger_id: str
+) -> dict:
+    """A `block_actions` payload for an element in a modal or a Home tab: the container
+    is the view, which comes whole (with what was typed so far in `view.state`)."""
+    return {
+        "type": "block_actions",
+        "user": user,
+        "api_app_id": API_APP_ID,
+        "token": VERIFICATION_TOKEN,
+        "container": {"type": "view", "view_id": view["id"]},
+        "trigger_id": trigger_id,
+        "team": team,
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "view": view,
+        "actions": [action],
+    }
+
+
+# What a person can put into each input element: one text, one option, or several options.
+_TEXT_INPUTS = frozenset({"plain_text_input"})
+_ONE_OPTION_INPUTS = frozenset({"radio_buttons", "static_select"})
+_MANY_OPTION_INPUTS = frozenset({"checkboxes"})
+FORM_INPUTS = _TEXT_INPUTS | _ONE_OPTION_INPUTS | _MANY_OPTION_INPUTS
+REQUIRED_FIELD = "Please complete this required field."
+
+RawValue = str | list[str] | None
+
+
+def input_elements(blocks: list[dict]) -> Iterator[tuple[dict, dict]]:
+    """Yield (block, element) for every input block's element."""
+    for block in blocks:
+        element = block.get("element")
+        if block.get("type") == "input" and isinstance(element, dict):
+            yield block, element
+
+
+def _raw(raw: dict[str, dict[str, RawValue]], block: dict, element: dict) -> RawValue:
+    return (raw.get(block.get("block_id", "")) or {}).get(element.get("action_id", ""))
+
+
+def _is_empty(value: RawValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def missing_required(blocks: list[dict], raw: dict[str, dict[str, RawValue]]) -> dict[str, str]:
+    """Slack's own check before a modal is submitted: every input block that is not
+    `optional` needs a value. Errors keyed by block_id; the app never hears of these."""
+    return {
+        block["block_id"]: REQUIRED_FIELD
+        for block, element in input_elements(blocks)
+        if element.get("type") in FORM_INPUTS
+        and not block.get("optional")
+        and _is_empty(_raw(raw, block, element))
+    }
+
+
+def view_state_values(
+    blocks: list[dict], raw: dict[str, dict[str, RawValue]]
+) -> dict[str, dict[str, dict]]:
+    """`view.state.values` as Slack builds it from what a person typed and picked.
+
+    `raw` maps block_id → action_id → the text, the chosen option's value, or the list
+    of chosen values; options come back whole, as defined in the view."""
+    values: dict[str, dict[str, dict]] = {}
+    for block, element in input_elements(blocks):
+        kind = element.get("type")
+        if kind not in FORM_INPUTS:
+            continue
+        given = _raw(raw, block, element)
+        entry: dict = {"type": kind}
+        if kind in _TEXT_INPUTS:
+            entry["value"] = given if isinstance(given, str) and given != "" else None
+        elif kind in _ONE_OPTION_INPUTS:
+            chosen = given if isinstance(given, str) and given else None
+            entry["selected_option"] = _option(element, chosen) if chosen else None
+        else:
+            chosen_many = given if isinstance(given, list) else []
+            entry["selected_options"] = [_option(element, v) for v in chosen_many]
+        values.setdefault(block["block_id"], {})[element["action_id"]] = entry
+    return values

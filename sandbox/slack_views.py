@@ -47,6 +47,8 @@ class ViewStore:
         self.owner: dict[str, str] = {}  # view id → user it was opened for
         self.stacks: dict[str, list[str]] = {}
         self.home: dict[str, str] = {}
+        # The inline errors a modal shows now (from `response_action: errors`), by view id.
+        self.errors: dict[str, dict[str, str]] = {}
         self.triggers: dict[str, Trigger] = {}
         self._ids = count(1)
 
@@ -141,6 +143,7 @@ class ViewStore:
             spec, view_id, root_view_id=old["root_view_id"], previous=old["previous_view_id"]
         )
         self.views[view_id] = view
+        self.errors.pop(view_id, None)
         self.emit({"kind": "view_updated", "view_id": view_id, "user": self.owner[view_id]})
         return view
 
@@ -200,6 +203,7 @@ class ViewStore:
         stack = self.stacks.get(user_id, [])
         keep = [] if clear else stack[: stack.index(view_id)]
         for closed in stack[len(keep) :]:
+            self.errors.pop(closed, None)
             self.emit({"kind": "view_closed", "view_id": closed, "user": user_id})
         self.stacks[user_id] = keep
 
@@ -207,7 +211,11 @@ class ViewStore:
         """Do what the app's view_submission answer (`response_action`) asks for."""
         action = answer.get("response_action")
         if action == "errors":
-            return  # the modal stays open and shows the errors beside the inputs
+            # The modal stays open and shows the errors beside the inputs.
+            errors = answer.get("errors")
+            self.errors[view_id] = dict(errors) if isinstance(errors, dict) else {}
+            self.emit({"kind": "view_errors", "view_id": view_id, "user": self.owner[view_id]})
+            return
         if action in ("update", "push"):
             problems = check_view(answer.get("view"))
             if problems:  # Slack shows the user a generic failure; a test should see why

@@ -488,6 +488,7 @@ class XStandIn(StandInServer, XState):
             "created_at": self.clock(),
         }
         self.dms.append(dm)
+        self.changed({"kind": "dm", "id": dm["dm_event_id"]})
         data = {"dm_conversation_id": dm["dm_conversation_id"], "dm_event_id": dm["dm_event_id"]}
         return Response(201, {"data": data})
 

@@ -105,6 +105,8 @@ class XState:
     """Users, posts and DMs. Mixed into `XStandIn`, which supplies `self.lock`."""
 
     lock: threading.RLock
+    # Supplied by StandInServer: bumps the version and tells observers (the live web view).
+    changed: Callable[[dict[str, Any]], None]
 
     def __init__(self, brand_id: str, brand_username: str, brand_name: str) -> None:
         self.users: dict[str, User] = {}
@@ -158,7 +160,8 @@ class XState:
                 "accepts_dms_from_brand": accepts_dms,
             }
             self.users[user["id"]] = user
-            return dict(user)
+        self.changed({"kind": "user_added", "user": user["id"]})
+        return dict(user)
 
     def post(
         self,
@@ -203,6 +206,32 @@ class XState:
     def set_accepts_dms(self, user: str, accepts: bool) -> None:
         with self.lock:
             self._user(user)["accepts_dms_from_brand"] = accepts
+        self.changed({"kind": "user_changed"})
+
+    def update_user(
+        self,
+        user: str,
+        *,
+        name: str | None = None,
+        followers: int | None = None,
+        verified: bool | None = None,
+        verified_type: str | None = None,
+        accepts_dms: bool | None = None,
+    ) -> User:
+        """Change an account's profile (what a customer can change about themselves)."""
+        changes = {
+            "name": name,
+            "followers": followers,
+            "verified": verified,
+            "verified_type": verified_type,
+            "accepts_dms_from_brand": accepts_dms,
+        }
+        with self.lock:
+            found = self._user(user)
+            found.update({k: v for k, v in changes.items() if v is not None})
+            updated = dict(found)
+        self.changed({"kind": "user_changed", "user": updated["id"]})
+        return updated
 
     def replies_to(self, tweet_id: str) -> list[Tweet]:
         """Direct replies to a post, oldest first."""
@@ -335,6 +364,7 @@ class XState:
         }
         self.tweets[tweet_id] = tweet
         self.users[author_id]["tweet_count"] += 1
+        self.changed({"kind": "post", "id": tweet_id})
         return tweet
 
     def _next_id(self, at: datetime) -> str:

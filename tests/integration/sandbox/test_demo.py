@@ -1,19 +1,33 @@
-"""README's first command runs the demo: it must show cases arriving and a reply landing on X."""
+"""README's first command runs the demo: it must show cases arriving and a reply landing on X,
+and print the web page's address on a line of its own (outside tests read that line)."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
 import pytest
+
+ADDRESS_LINE = re.compile(r"^http://127\.0\.0\.1:(\d+)/$", re.MULTILINE)
 
 
 @pytest.mark.timeout(180)
 def test_demo_runs_the_whole_loop_without_any_credentials(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "X_", "DATABASE_"))}
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "demo", "--plain", "--once", "--speed", "10"],
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "demo",
+            "--plain",
+            "--once",
+            "--no-browser",
+            "--speed",
+            "10",
+        ],
         capture_output=True,
         text=True,
         timeout=170,
@@ -22,6 +36,8 @@ def test_demo_runs_the_whole_loop_without_any_credentials(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
+    assert len(ADDRESS_LINE.findall(out)) == 1
+    assert int(ADDRESS_LINE.search(out).group(1)) > 0
     assert "@lucia_mtz" in out and "Claimed by @maria" in out
     assert "On X: @acmeconecta → @lucia_mtz" in out
     assert "&lt;" not in out and "Ping Test" in out  # escaped for Slack, shown literally here

@@ -1,0 +1,143 @@
+"""Fault switches: what can go wrong on the networks and in Slack, switched on by hand.
+
+Each switch injects faults into the stand-ins (`StandInServer.inject`), so the bot meets
+them exactly as it would meet them live: a 429 with the network's own headers, a 403 in
+the network's words, slow answers. Rate limits are windows: they end by themselves when
+the window resets, as the real ones do.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sandbox.httpserver import Fault, Request, Response, StandInServer
+from sandbox.slack_api import SlackStandIn
+from sandbox.x_api import CANNOT_DM, MENTIONS_USER_LIMIT, Window, XStandIn, problem
+from sandbox.x_api import too_many_requests as x_too_many_requests
+
+# Plenty: a switch stays on until switched off or its window passes, however many calls.
+FOREVER = 10**9
+X_RATE_WINDOW_SECONDS = 60
+SLACK_RETRY_AFTER_SECONDS = 20
+SLOW_SECONDS = 2.0
+
+
+@dataclass
+class FaultSwitch:
+    """One switch on the page. `arm(until)` injects the faults and returns them."""
+
+    key: str
+    label: str
+    explains: str
+    arm: Callable[[float | None], list[tuple[StandInServer, Fault]]]
+    window: float | None = None  # seconds until it ends by itself; None: until switched off
+    until: float | None = None  # epoch seconds, while a windowed switch is on
+    _armed: list[tuple[StandInServer, Fault]] = field(default_factory=list)
+
+    def is_on(self) -> bool:
+        if self.until is not None and time.time() >= self.until:
+            return False
+        return any(server.has_fault(fault) for server, fault in self._armed)
+
+    def hits(self) -> int:
+        """How many requests the switch's faults answered (or slowed) so far."""
+        return sum(fault.hits for _, fault in self._armed)
+
+    def switch(self, on: bool) -> None:
+        if on == self.is_on():
+            return
+        self._disarm()
+        if on:
+            self.until = time.time() + self.window if self.window else None
+            self._armed = self.arm(self.until)
+
+    def _disarm(self) -> None:
+        for server, fault in self._armed:
+            server.remove_fault(fault)
+        self._armed = []
+        self.until = None
+
+
+def _before(until: float | None, matches: Callable[[Request], bool]) -> Callable[[Request], bool]:
+    return lambda request: (until is None or time.time() < until) and matches(request)
+
+
+def x_rate_limit(x: XStandIn) -> FaultSwitch:
+    def arm(until: float | None) -> list[tuple[StandInServer, Fault]]:
+        reset = int(until or time.time() + X_RATE_WINDOW_SECONDS)
+        response = x_too_many_requests(Window(MENTIONS_USER_LIMIT, 0, reset))
+        matches = _before(until, lambda r: r.path.startswith("/2/"))
+        return [(x, x.inject(matches, response, times=FOREVER))]
+
+    return FaultSwitch(
+        key="x_rate_limit",
+        label="X rate limit",
+        explains=f"X answers 429 Too Many Requests to every call until its window resets "
+        f"({X_RATE_WINDOW_SECONDS} s).",
+        arm=arm,
+        window=X_RATE_WINDOW_SECONDS,
+    )
+
+
+def slack_rate_limit(slack: SlackStandIn) -> FaultSwitch:
+    def arm(until: float | None) -> list[tuple[StandInServer, Fault]]:
+        response = Response(
+            429,
+            {"ok": False, "error": "ratelimited"},
+            {"Retry-After": str(SLACK_RETRY_AFTER_SECONDS)},
+        )
+        matches = _before(until, lambda r: r.path.startswith("/api/chat."))
+        return [(slack, slack.inject(matches, response, times=FOREVER))]
+
+    return FaultSwitch(
+        key="slack_rate_limit",
+        label="Slack rate limit",
+        explains=f"Slack answers 429 (Retry-After {SLACK_RETRY_AFTER_SECONDS}) to the bot's "
+        f"messages for {SLACK_RETRY_AFTER_SECONDS} s.",
+        arm=arm,
+        window=SLACK_RETRY_AFTER_SECONDS,
+    )
+
+
+def refused_private_message(x: XStandIn) -> FaultSwitch:
+    def arm(until: float | None) -> list[tuple[StandInServer, Fault]]:
+        def matches(request: Request) -> bool:
+            return request.method == "POST" and request.path.startswith("/2/dm_conversations/")
+
+        return [(x, x.inject(matches, problem(403, CANNOT_DM), times=FOREVER))]
+
+    return FaultSwitch(
+        key="refused_private_message",
+        label="Refused private message",
+        explains=f"X refuses every private message: “{CANNOT_DM}”",
+        arm=arm,
+    )
+
+
+def slow_network(stand_ins: Sequence[StandInServer]) -> FaultSwitch:
+    def arm(until: float | None) -> list[tuple[StandInServer, Fault]]:
+        return [
+            (server, server.inject(lambda r: True, None, delay=SLOW_SECONDS, times=FOREVER))
+            for server in stand_ins
+        ]
+
+    return FaultSwitch(
+        key="slow_network",
+        label="Slow network",
+        explains=f"Every call to the networks and to Slack takes {SLOW_SECONDS:g} s longer.",
+        arm=arm,
+    )
+
+
+def standard_switches(
+    x: XStandIn, slack: SlackStandIn, others: Sequence[StandInServer] = ()
+) -> list[FaultSwitch]:
+    """The page's switches; `others` (more network stand-ins) are slowed down too."""
+    return [
+        x_rate_limit(x),
+        slack_rate_limit(slack),
+        refused_private_message(x),
+        slow_network([x, slack, *others]),
+    ]

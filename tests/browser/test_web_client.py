@@ -1,0 +1,51 @@
+"""A newcomer answers customers with their own clicks on the sandbox page, in Chromium:
+mention → claim → draft → approve on the phone → the reply is on X; a private reply; a
+refused one explained in plain words; hostile customer text shown literally."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from sandbox.web import walkthrough as walk
+from sandbox.web.browser import launch
+from tests.browser.conftest import Site
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.timeout(150)
+def test_a_customer_answered_end_to_end_by_hand(site: Site, chromium: Path, tmp_path: Path):
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = launch(playwright, chromium)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 950})
+            second = browser.new_page(viewport={"width": 1600, "height": 950})
+            for tab in (page, second):
+                tab.on("pageerror", lambda error: errors.append(str(error)))
+            walk.open_as(page, site.url, walk.AGENT)
+            walk.open_as(second, site.url, walk.SECOND_AGENT)
+
+            walk.public_reply(page, second, walk.Shots(tmp_path))
+            walk.private_reply(page)
+            failed = walk.refused_reply(page)
+            expect(failed.get_by_role("button", name="Retry")).to_be_visible()
+
+            hostile = walk.hostile_text(page)
+            expect(hostile).to_contain_text("<script>window.__pwned=1</script>")
+            expect(hostile).to_contain_text("<!channel>")
+            expect(hostile).to_contain_text("<b>Bold</b> <img src=x onerror=window.__pwned=1>")
+            expect(hostile.locator(".ctl")).to_have_text("U+202E")
+            post = walk.x_timeline(page).locator("li.post").filter(has_text="hostile_h")
+            expect(post).to_contain_text("<script>window.__pwned=1</script>")
+            expect(post.locator(".ctl")).to_have_text("U+202E")
+            assert page.evaluate("window.__pwned") is None
+            assert hostile.locator("b:text-is('Bold'), img[src=x]").count() == 0
+        finally:
+            browser.close()
+    assert errors == []
+    for name in ("channel-p1-card", "draft-modal-inline-error", "approver-phone"):
+        assert (tmp_path / f"{name}.png").read_bytes().startswith(PNG_SIGNATURE)
