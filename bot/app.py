@@ -108,7 +108,8 @@ class Runtime:
         if scheduler:
             self.scheduler = start_scheduler(self.cycle, self.settings.poll_interval_seconds)
         slack_wsgi = None if self.settings.socket_mode else SlackRequestHandler(self.bolt)
-        self.http = HttpServer(make_wsgi_app(self.health, slack_wsgi), self.settings.port)
+        app = make_wsgi_app(self.health, slack_wsgi, self.settings.slack_signing_secret)
+        self.http = HttpServer(app, self.settings.port)
         self.http.start()
         if self.settings.socket_mode:
             self.socket_mode = SocketModeHandler(self.bolt, self.settings.slack_app_token)
