@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -30,6 +29,7 @@ from bot.server import HttpServer, make_wsgi_app
 from bot.services import Services
 from bot.slack.cards import refresh_case_card
 from bot.slack.publish import SETUP_ERRORS, SlackPublisher
+from bot.socket_mode import GuardedSocketModeHandler
 from storage.db import check_schema, make_engine, make_session_factory
 
 log = logging.getLogger("carethread")
@@ -101,7 +101,7 @@ class Runtime:
     listeners: ThreadPoolExecutor
     scheduler: BackgroundScheduler | None = None
     http: HttpServer | None = None
-    socket_mode: SocketModeHandler | None = None
+    socket_mode: GuardedSocketModeHandler | None = None
 
     def start(self, *, scheduler: bool = True) -> None:
         """Start serving; tests pass `scheduler=False` and run `cycle.run()` themselves."""
@@ -112,7 +112,7 @@ class Runtime:
         self.http = HttpServer(app, self.settings.port)
         self.http.start()
         if self.settings.socket_mode:
-            self.socket_mode = SocketModeHandler(self.bolt, self.settings.slack_app_token)
+            self.socket_mode = GuardedSocketModeHandler(self.bolt, self.settings.slack_app_token)
             self.socket_mode.connect()
             log.info("Connected to Slack in Socket Mode")
 
