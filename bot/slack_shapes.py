@@ -114,7 +114,14 @@ def list_of(item: Check, *, min_items: int = 0, max_items: int = 100) -> Check:
 
 
 def _join(where: str, key: str) -> str:
+    """`where.key`; a key from the payload itself is shown escaped and cut, since reasons
+    end up in the log."""
+    if not _PLAIN_KEY.fullmatch(key):
+        key = ascii(key)[:40]
     return f"{where}.{key}" if where else key
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 def mapping_of(value_check: Check, *, max_items: int = 100, max_key_length: int = 255) -> Check:
