@@ -36,13 +36,16 @@ KNOWN_TYPES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Attack:
     """One request body, and what was done to it (shown when an example fails)."""
 
     body: bytes
     content_type: str
     what: str
+
+    def __repr__(self) -> str:  # the body can be megabytes: Hypothesis prints this instead
+        return f"Attack({self.what[:300]!r}, {len(self.body)} bytes, {self.content_type!r})"
 
 
 # -- values a field cannot take ---------------------------------------------------------

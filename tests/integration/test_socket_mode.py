@@ -182,6 +182,34 @@ def test_a_malformed_envelope_is_acknowledged_and_changes_nothing(
     assert any("Refused a malformed" in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.parametrize("kind", ["event", "slash_command"])
+def test_a_payload_the_app_does_not_handle_is_acknowledged_on_its_redelivery(
+    sqlite_sandbox: Sandbox, kind: str
+) -> None:
+    """Bolt does not acknowledge what no listener takes; the redelivery is recognised and
+    acknowledged, so Slack stops sending it (and the bot never acts on it)."""
+    sandbox = sqlite_sandbox
+    sandbox.start_bot()
+    slack, socket = sandbox.slack, sandbox.socket
+    assert socket is not None
+    socket.ack_timeout = 0.5
+    calls_before = len(slack.requests)
+
+    if kind == "event":
+        answer = slack.send_event(sandbox.bot_url, {"type": "app_home_opened", "user": AGENT})
+    else:
+        answer = slack.slash_command(
+            sandbox.bot_url, user_id=AGENT, channel=CHANNEL, command="/carethread"
+        )
+
+    assert answer == (200, "")
+    assert [e.retry_attempt for e in socket.envelopes] == [0, 1]
+    assert {e.type for e in socket.envelopes} == {
+        "events_api" if kind == "event" else "slash_commands"
+    }
+    assert [r.path for r in slack.requests[calls_before:]] in ([], ["/api/auth.test"])
+
+
 # -- the stand-in itself behaves like Slack -------------------------------------------
 def test_apps_connections_open_wants_the_app_level_token(sqlite_sandbox: Sandbox) -> None:
     slack, socket = sqlite_sandbox.slack, sqlite_sandbox.socket
