@@ -13,7 +13,6 @@ from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App, BoltContext
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -35,6 +34,7 @@ from bot.slack.case_thread import CaseThread
 from bot.slack.directory import Directory
 from bot.slack.failures import SETUP_ERRORS
 from bot.slack.outbox import SlackPublisher
+from bot.socket_mode import GuardedSocketModeHandler
 from storage.db import check_schema, make_engine, make_session_factory
 
 log = logging.getLogger("carethread")
@@ -96,19 +96,19 @@ class Runtime:
     listeners: ThreadPoolExecutor
     scheduler: BackgroundScheduler | None = None
     http: HttpServer | None = None
-    socket_mode: SocketModeHandler | None = None
+    socket_mode: GuardedSocketModeHandler | None = None
 
     def start(self, *, scheduler: bool = True) -> None:
         """Start serving; tests pass `scheduler=False` and run `cycle.run()` themselves."""
         if scheduler:
             self.scheduler = start_scheduler(self.cycle, self.settings.poll_interval_seconds)
         slack_wsgi = None if self.settings.socket_mode else SlackRequestHandler(self.bolt)
-        self.http = HttpServer(make_wsgi_app(self.health, slack_wsgi), self.settings.port)
+        app = make_wsgi_app(self.health, slack_wsgi, self.settings.slack_signing_secret)
+        self.http = HttpServer(app, self.settings.port)
         self.http.start()
         if self.settings.socket_mode:
-            self.socket_mode = SocketModeHandler(self.bolt, self.settings.slack_app_token)
-            # slack_bolt's Socket Mode adapter is not annotated.
-            self.socket_mode.connect()  # type: ignore[no-untyped-call]
+            self.socket_mode = GuardedSocketModeHandler(self.bolt, self.settings.slack_app_token)
+            self.socket_mode.connect()
             log.info("Connected to Slack in Socket Mode")
 
     def health(self) -> tuple[bool, dict[str, object]]:

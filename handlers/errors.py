@@ -1,4 +1,8 @@
-"""The one error handler: expected problems reach the clicking user, the rest get an id."""
+"""The one error handler: expected problems reach the clicking user, the rest get an id.
+
+It runs for payloads that may be malformed (that is sometimes why it runs), so it reads
+them defensively and never raises itself.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserFacingError
+from bot.slack_payload_check import payload_channel, payload_user
 
 log = logging.getLogger("carethread.errors")
 
@@ -34,16 +39,17 @@ def handle_error(error: Exception, body: dict[str, Any], client: WebClient) -> N
 
 
 def _describe(body: dict[str, Any]) -> str:
-    actions = body.get("actions") or [{}]
-    return f"{body.get('type')} {actions[0].get('action_id', '')}".strip()
+    """The payload's kind and clicked action, for the log (ascii, short, never raises)."""
+    actions = body.get("actions")
+    action = actions[0] if isinstance(actions, list) and actions else None
+    action_id = action.get("action_id") if isinstance(action, dict) else None
+    parts = [body.get("type"), action_id]
+    return " ".join(ascii(p)[1:-1][:60] for p in parts if isinstance(p, str) and p) or "a request"
 
 
 def _tell_user(client: WebClient, body: dict[str, Any], text: str) -> None:
-    user = (body.get("user") or {}).get("id")
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id"
-    )
-    if not user:
+    user, channel = payload_user(body), payload_channel(body)
+    if user is None:
         return
     try:
         if channel:
@@ -52,3 +58,5 @@ def _tell_user(client: WebClient, body: dict[str, Any], text: str) -> None:
             client.chat_postMessage(channel=user, text=text)
     except SlackApiError as exc:
         log.warning("Could not tell %s about an error: %s", user, exc.response.get("error"))
+    except OSError as exc:  # Slack unreachable: the log is all that is left
+        log.warning("Could not tell %s about an error: %s", user, exc)

@@ -6,7 +6,11 @@ sandbox/slack_views.py), answers with Slack's response shapes and error codes, r
 Kit that Slack would refuse (sandbox/slack_blocks_rules.py), and plays the user: `click()`
 and `submit_view()` send the bot signed interaction payloads (sandbox/slack_payloads.py)
 built from what the bot posted, and the bot's `respond()` calls come back to
-`/response/<token>`.
+`/response/<token>`. `slash_command()` and `send_event()` send the other kinds of payload.
+
+With Socket Mode enabled (`enable_socket_mode`, sandbox/slack_socket_mode.py) every payload
+travels as an envelope over the app's WebSocket instead of to the Request URL, exactly as
+Slack does for an app with Socket Mode turned on; `apps.connections.open` hands out the URL.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sandbox import slack_payloads as payloads
 from sandbox.httpserver import Request, Response, StandInServer
@@ -49,6 +53,16 @@ class _ResponseTarget:
     channel_id: str
     message_ts: str
     is_ephemeral: bool
+
+
+class EnvelopeDelivery(Protocol):
+    """Socket Mode as the Slack stand-in needs it (sandbox/slack_socket_mode.py)."""
+
+    app_token: str
+
+    def open_url(self) -> str: ...
+
+    def deliver(self, payload: dict[str, Any]) -> tuple[int, str]: ...
 
 
 def parse_args(request: Request) -> dict[str, Any]:
@@ -96,10 +110,16 @@ class SlackStandIn(StandInServer):
             team_id=team_id, bot_id=self.workspace.bot_id, emit=self._emit, trigger_ttl=trigger_ttl
         )
         self._response_targets: dict[str, _ResponseTarget] = {}
+        self.socket_mode: EnvelopeDelivery | None = None
 
     @property
     def base_url(self) -> str:
         return f"{self.root_url}/api/"
+
+    def enable_socket_mode(self, socket_mode: EnvelopeDelivery) -> None:
+        """Turn Socket Mode on for the app: payloads go over `socket_mode`, whose app-level
+        token opens connections (apps.connections.open)."""
+        self.socket_mode = socket_mode
 
     # -- seeded data ----------------------------------------------------------
     def add_channel(self, channel_id: str, name: str, *, is_member: bool = True) -> None:
@@ -146,6 +166,8 @@ class SlackStandIn(StandInServer):
         if request.path.startswith("/response/"):
             return self._serve_response_url(request)
         method = request.path.removeprefix("/api/")
+        if method == "apps.connections.open":
+            return self._open_connection(request, parse_args(request))
         handler = {**self.workspace.handlers(), **self.modals.handlers()}.get(method)
         if handler is None or not request.path.startswith("/api/"):
             return Response(200, {"ok": False, "error": "unknown_method", "req_method": method})
@@ -166,6 +188,19 @@ class SlackStandIn(StandInServer):
             raise SlackError("not_authed")
         if token != self.bot_token:
             raise SlackError("invalid_auth")
+
+    def _open_connection(self, request: Request, args: dict) -> Response:
+        """apps.connections.open: only the app-level token of an app in Socket Mode."""
+        header = request.headers.get("authorization", "")
+        token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+        token = token or args.get("token") or ""
+        if not token:
+            return Response(200, {"ok": False, "error": "not_authed"})
+        if token == self.bot_token:
+            return Response(200, {"ok": False, "error": "not_allowed_token_type"})
+        if self.socket_mode is None or token != self.socket_mode.app_token:
+            return Response(200, {"ok": False, "error": "invalid_auth"})
+        return Response(200, {"ok": True, "url": self.socket_mode.open_url()})
 
     def _emit(self, event: dict) -> None:
         """Tell the observers and the live view; a broken UI callback must not turn into
@@ -250,15 +285,50 @@ class SlackStandIn(StandInServer):
     def deliver(
         self, url: str, payload: dict, *, timeout: float = payloads.SLACK_ACK_TIMEOUT
     ) -> tuple[int, str]:
-        """POST `payload` to the bot's Request URL, signed as Slack signs it."""
+        """Send `payload` to the bot: POSTed to its Request URL `url`, signed as Slack signs
+        it, or over its Socket Mode connection when Socket Mode is on (`url` unused)."""
+        if self.socket_mode is not None:
+            return self.socket_mode.deliver(payload)
         return payloads.post_payload(url, payload, self.signing_secret, timeout)
 
-    def _team(self) -> dict:
+    def team_object(self) -> dict:
+        """The `team` of a payload from this workspace."""
         return {"id": self.team_id, "domain": "carethread-sandbox"}
 
-    def _user(self, user_id: str) -> dict:
-        user = self.workspace.users.get(user_id, {"id": user_id, "name": user_id.lower()})
+    def user_object(self, user_id: str) -> dict:
+        """The `user` of a payload sent on behalf of `user_id`."""
+        with self.lock:
+            user = self.workspace.users.get(user_id, {"id": user_id, "name": user_id.lower()})
         return payloads.user_object(user, self.team_id)
+
+    def slash_command(
+        self, url: str, *, user_id: str, channel: str, command: str, text: str = ""
+    ) -> tuple[int, str]:
+        """`user_id` types `command text` in `channel`; the bot's respond() comes back as
+        an ephemeral to them."""
+        with self.lock:
+            target = _ResponseTarget(user_id, channel, "", is_ephemeral=True)
+            payload = payloads.slash_command(
+                team=self.team_object(),
+                user=self.user_object(user_id),
+                channel={"id": channel, "name": self.workspace.channels[channel].get("name", "")},
+                command=command,
+                text=text,
+                trigger_id=self.modals.issue_trigger(user_id),
+                response_url=self._response_url(target),
+            )
+        return self.deliver(url, payload)
+
+    def send_event(self, url: str, event: dict) -> tuple[int, str]:
+        """An Events API delivery of `event` (e.g. {"type": "app_home_opened", ...})."""
+        payload = payloads.event_callback(
+            team_id=self.team_id,
+            bot_user_id=self.bot_user_id,
+            event=event,
+            event_id=f"Ev{secrets.token_hex(5).upper()}",
+            event_time=int(time.time()),
+        )
+        return self.deliver(url, payload)
 
     def click(
         self,
@@ -274,12 +344,34 @@ class SlackStandIn(StandInServer):
     ) -> tuple[int, str]:
         """`user_id` clicks `action_id` (a button, or picks the option whose value is
         `selected_option` in an overflow/select) in a stored message or ephemeral."""
-        with self.lock:
-            payload = self._block_actions(
-                user_id, channel, message_ts, action_id, value, block_id, selected_option
-            )
+        payload = self.click_payload(
+            user_id=user_id,
+            channel=channel,
+            message_ts=message_ts,
+            action_id=action_id,
+            value=value,
+            block_id=block_id,
+            selected_option=selected_option,
+        )
         # Deliver without the lock: the bot calls back into the stand-in while it handles this.
         return self.deliver(url, payload)
+
+    def click_payload(
+        self,
+        *,
+        user_id: str,
+        channel: str,
+        message_ts: str,
+        action_id: str,
+        value: str | None = None,
+        block_id: str | None = None,
+        selected_option: str | None = None,
+    ) -> dict:
+        """The block_actions payload `click()` sends, without sending it."""
+        with self.lock:
+            return self._block_actions(
+                user_id, channel, message_ts, action_id, value, block_id, selected_option
+            )
 
     def _block_actions(
         self,
@@ -314,8 +406,8 @@ class SlackStandIn(StandInServer):
         channel = self.workspace.channels[channel_id]
         target = _ResponseTarget(user_id, channel_id, message_ts, is_ephemeral)
         return payloads.block_actions(
-            team=self._team(),
-            user=self._user(user_id),
+            team=self.team_object(),
+            user=self.user_object(user_id),
             container=container,
             channel={"id": channel_id, "name": channel.get("name", "directmessage")},
             # Slack sends no `message` for ephemeral messages: apps only get the container.
@@ -375,17 +467,7 @@ class SlackStandIn(StandInServer):
         """`user_id` presses Submit on an open modal with `values` (block_id → action_id →
         value dict, e.g. {"type": "plain_text_input", "value": "Hi"}). The bot's answer is
         applied to the modal (errors/update/push/clear, or close) and returned parsed."""
-        with self.lock:
-            view = self.modals.open_view(view_id)
-            if self.modals.owner[view_id] != user_id:
-                raise LookupError(f"view {view_id!r} is open for someone else")
-            view["state"] = {"values": copy.deepcopy(values)}
-            payload = payloads.view_submission(
-                team=self._team(),
-                user=self._user(user_id),
-                view=copy.deepcopy(view),
-                trigger_id=self.modals.issue_trigger(user_id),
-            )
+        payload = self.submission_payload(user_id=user_id, view_id=view_id, values=values)
         status, body = self.deliver(url, payload)
         try:
             answer = json.loads(body) if body.strip() else {}
@@ -395,6 +477,23 @@ class SlackStandIn(StandInServer):
             with self.lock:
                 self.modals.apply_answer(view_id, answer)
         return status, answer
+
+    def submission_payload(
+        self, *, user_id: str, view_id: str, values: dict[str, dict[str, dict]]
+    ) -> dict:
+        """The view_submission payload `submit_view()` sends, without sending it (the
+        modal's state keeps `values`)."""
+        with self.lock:
+            view = self.modals.open_view(view_id)
+            if self.modals.owner[view_id] != user_id:
+                raise LookupError(f"view {view_id!r} is open for someone else")
+            view["state"] = {"values": copy.deepcopy(values)}
+            return payloads.view_submission(
+                team=self.team_object(),
+                user=self.user_object(user_id),
+                view=copy.deepcopy(view),
+                trigger_id=self.modals.issue_trigger(user_id),
+            )
 
     def close_view(
         self, url: str, *, user_id: str, view_id: str, is_cleared: bool = False
@@ -407,7 +506,10 @@ class SlackStandIn(StandInServer):
         if not view["notify_on_close"]:
             return None
         payload = payloads.view_closed(
-            team=self._team(), user=self._user(user_id), view=view, is_cleared=is_cleared
+            team=self.team_object(),
+            user=self.user_object(user_id),
+            view=view,
+            is_cleared=is_cleared,
         )
         return self.deliver(url, payload)
 

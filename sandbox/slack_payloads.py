@@ -1,8 +1,10 @@
-"""What Slack sends to an app's Request URL: signed, form-encoded interaction payloads.
+"""What Slack sends to an app: interaction payloads, slash commands and Events API callbacks.
 
-Pure builders for `block_actions`, `view_submission` and `view_closed` payloads in the shape
-Slack documents, plus the signed POST itself. The stand-in (sandbox/slack_api.py) supplies
-the stored message or view; nothing here holds state.
+Pure builders for `block_actions`, `block_suggestion`, `view_submission`, `view_closed`,
+slash command, `url_verification` and `event_callback` payloads in the shape Slack
+documents, how each travels to a Request URL (form-encoded `payload=<json>`, form fields, or
+JSON) or over Socket Mode (which envelope type), and the signed POST itself. The stand-in
+(sandbox/slack_api.py) supplies the stored message or view; nothing here holds state.
 """
 
 from __future__ import annotations
@@ -39,30 +41,73 @@ STATEFUL_ELEMENTS = frozenset(
 )
 
 
-def sign(signing_secret: str, body: str, timestamp: int) -> str:
-    """Slack's v0 signature: HMAC-SHA256 of `v0:{timestamp}:{body}`, hex, prefixed `v0=`."""
-    base = f"v0:{timestamp}:{body}".encode()
+FORM = "application/x-www-form-urlencoded"
+
+
+def sign(signing_secret: str, body: str | bytes, timestamp: int) -> str:
+    """Slack's v0 signature: HMAC-SHA256 of `v0:{timestamp}:{body}`, hex, prefixed `v0=`.
+    Over the bytes as sent, so a test can sign a body that is not even UTF-8."""
+    raw = body.encode() if isinstance(body, str) else body
+    base = f"v0:{timestamp}:".encode() + raw
     return "v0=" + hmac.new(signing_secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def is_event(payload: dict) -> bool:
+    """Events API deliveries (and their url_verification handshake) travel as JSON."""
+    return payload.get("type") in ("event_callback", "url_verification", "app_rate_limited")
+
+
+def is_slash_command(payload: dict) -> bool:
+    return "command" in payload and "type" not in payload
+
+
+def request_body(payload: dict) -> tuple[bytes, str]:
+    """The body and Content-Type Slack POSTs `payload` with to a Request URL."""
+    if is_event(payload):
+        return json.dumps(payload).encode(), "application/json"
+    if is_slash_command(payload):
+        return urlencode(payload).encode(), FORM
+    return urlencode({"payload": json.dumps(payload)}).encode(), FORM
+
+
+def envelope_type(payload: dict) -> str:
+    """The Socket Mode envelope `type` that carries `payload`."""
+    if is_event(payload):
+        return "events_api"
+    if is_slash_command(payload):
+        return "slash_commands"
+    return "interactive"
 
 
 def post_payload(
     url: str, payload: dict, signing_secret: str, timeout: float = SLACK_ACK_TIMEOUT
 ) -> tuple[int, str]:
-    """POST `payload=<json>` form-encoded and signed, as Slack does; returns (status, body)."""
-    body = urlencode({"payload": json.dumps(payload)})
+    """POST `payload` signed, encoded as Slack encodes its kind; returns (status, body)."""
+    body, content_type = request_body(payload)
+    return post_signed(url, body, content_type, signing_secret, timeout)
+
+
+def post_signed(
+    url: str,
+    body: bytes,
+    content_type: str,
+    signing_secret: str,
+    timeout: float = SLACK_ACK_TIMEOUT,
+) -> tuple[int, str]:
+    """POST any `body` with a valid signature, as Slack's servers would; (status, body)."""
     timestamp = int(time.time())
     headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
+        "Content-Type": content_type,
         "X-Slack-Request-Timestamp": str(timestamp),
         "X-Slack-Signature": sign(signing_secret, body, timestamp),
         "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
     }
-    request = Request(url, data=body.encode(), headers=headers, method="POST")
+    request = Request(url, data=body, headers=headers, method="POST")
     try:
         with urlopen(request, timeout=timeout) as response:
-            return response.status, response.read().decode()
+            return response.status, response.read().decode(errors="replace")
     except HTTPError as error:  # 4xx/5xx are answers too: the test wants to see them
-        return error.code, error.read().decode()
+        return error.code, error.read().decode(errors="replace")
 
 
 def user_object(user: dict, team_id: str) -> dict:
@@ -282,3 +327,81 @@ def view_state_values(
             entry["selected_options"] = [_option(element, v) for v in chosen_many]
         values.setdefault(block["block_id"], {})[element["action_id"]] = entry
     return values
+
+
+def block_suggestion(
+    *, team: dict, user: dict, action_id: str, block_id: str, value: str, container: dict
+) -> dict:
+    """A `block_suggestion` payload: someone typed `value` in an external select."""
+    return {
+        "type": "block_suggestion",
+        "user": user,
+        "container": container,
+        "api_app_id": API_APP_ID,
+        "token": VERIFICATION_TOKEN,
+        "action_id": action_id,
+        "block_id": block_id,
+        "value": value,
+        "team": team,
+        "enterprise": None,
+        "is_enterprise_install": False,
+    }
+
+
+def slash_command(
+    *,
+    team: dict,
+    user: dict,
+    channel: dict,
+    command: str,
+    text: str,
+    trigger_id: str,
+    response_url: str,
+) -> dict:
+    """A slash command as Slack posts it: flat form fields, all text."""
+    return {
+        "token": VERIFICATION_TOKEN,
+        "team_id": team["id"],
+        "team_domain": team.get("domain", ""),
+        "channel_id": channel["id"],
+        "channel_name": channel.get("name", ""),
+        "user_id": user["id"],
+        "user_name": user.get("name", ""),
+        "command": command,
+        "text": text,
+        "api_app_id": API_APP_ID,
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": trigger_id,
+    }
+
+
+def url_verification(challenge: str) -> dict:
+    """The handshake Slack sends when a Request URL for events is saved."""
+    return {"token": VERIFICATION_TOKEN, "challenge": challenge, "type": "url_verification"}
+
+
+def event_callback(
+    *, team_id: str, bot_user_id: str, event: dict, event_id: str, event_time: int
+) -> dict:
+    """An Events API delivery wrapping `event` (e.g. app_home_opened), authorized for the
+    app's bot user."""
+    return {
+        "token": VERIFICATION_TOKEN,
+        "team_id": team_id,
+        "api_app_id": API_APP_ID,
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": event_time,
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": team_id,
+                "user_id": bot_user_id,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+    }

@@ -1,4 +1,9 @@
-"""A button or menu click, parsed from Slack's block_actions payload."""
+"""A button or menu click, parsed from Slack's block_actions payload.
+
+Read defensively although the payload was checked on the way in (bot/slack_request_guard.py
+over HTTP, bot/socket_mode.py in Socket Mode): a click that cannot be read must reach the
+clicker as a plain sentence, never as an error id.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import UserFacingError
+from bot.slack_payload_check import element_target, element_value, payload_channel, payload_user
+
+OUT_OF_DATE = "This button is out of date; use the case's latest message."
 
 
 @dataclass(frozen=True)
@@ -19,26 +27,26 @@ class Click:
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> Click:
-        action = body["actions"][0]
-        value = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
-        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-            "channel_id"
-        )
+        actions, user_id = body.get("actions"), payload_user(body)
+        action = actions[0] if isinstance(actions, list) and actions else None
+        if not isinstance(action, dict) or user_id is None:
+            raise UserFacingError(OUT_OF_DATE)
+        action_id, trigger_id = action.get("action_id"), body.get("trigger_id")
         return cls(
-            user=body["user"]["id"],
-            action_id=action["action_id"],
-            value=str(value),
-            trigger_id=body.get("trigger_id", ""),
-            channel=channel,
+            user=user_id,
+            action_id=action_id if isinstance(action_id, str) else "",
+            value=element_value(action),
+            trigger_id=trigger_id if isinstance(trigger_id, str) else "",
+            channel=payload_channel(body),
         )
 
     @property
     def target_id(self) -> int:
         """The case or draft id the clicked element carries (after `kind:` in menus)."""
-        raw = self.value.rpartition(":")[2]
-        if not raw.isdigit():
-            raise UserFacingError("This button is out of date; use the case's latest message.")
-        return int(raw)
+        target = element_target(self.value)
+        if target is None:
+            raise UserFacingError(OUT_OF_DATE)
+        return target
 
     @property
     def choice(self) -> str:

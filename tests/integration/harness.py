@@ -3,6 +3,10 @@
 The bot is the real one (`bot.app.build_runtime`): real tweepy, slack_sdk and Bolt
 clients, a real HTTP server on a random port, a real database. Tests run poll cycles
 themselves (`sandbox.cycle()`) so nothing depends on timing.
+
+In `mode="socket"` the Slack stand-in has Socket Mode on: the bot gets an app-level token,
+connects over WebSocket, and every click or submission reaches it as an envelope there;
+the same test code runs unchanged (`bot_url` is then only where `/healthz` lives).
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from bot.config import Settings, load_settings
 from bot.networks.base import Network
 from sandbox.agent_story import claim, open_draft_modal, submit_draft, wait_for_draft
 from sandbox.slack_api import SlackStandIn
+from sandbox.slack_socket_mode import SocketModeStandIn
 from sandbox.x_api import XStandIn
 from storage.db import make_engine, upgrade
 
 CHANNEL = "C0CASES"
 AGENTS = {"U0AGENT1": "maria", "U0AGENT2": "jordan", "U0LEAD": "lead", "U0LEAD2": "lead2"}
 BRAND = "acmeconecta"
+MODES = ("http", "socket")
 
 
 @dataclass
@@ -34,6 +40,12 @@ class Sandbox:
     database_url: str
     runtime: Runtime | None = None
     overrides: dict[str, str] = field(default_factory=dict)
+    # Set in Socket Mode: the WebSocket side of the Slack stand-in.
+    socket: SocketModeStandIn | None = None
+
+    @property
+    def mode(self) -> str:
+        return "socket" if self.socket else "http"
 
     # -- configuration ----------------------------------------------------------
     def env(self, **overrides: str) -> dict[str, str]:
@@ -51,6 +63,7 @@ class Sandbox:
             "X_API_BASE_URL": self.x.base_url,
             "DATABASE_URL": self.database_url,
             "POLL_INTERVAL_SECONDS": "1",
+            **({"SLACK_APP_TOKEN": self.socket.app_token} if self.socket else {}),
             **self.overrides,
             **overrides,
         }
@@ -73,6 +86,9 @@ class Sandbox:
         self.stop_bot()
         self.runtime = build_runtime(self.settings(**overrides), extra_networks=extra_networks)
         self.runtime.start(scheduler=scheduler)
+        if self.socket:
+            socket = self.socket
+            self.slack.wait_for(lambda: socket.connected, 10)
         return self.runtime
 
     def stop_bot(self) -> None:
@@ -130,8 +146,11 @@ class Sandbox:
         return self.slack.thread(CHANNEL, root["ts"])
 
 
-def open_sandbox(database_url: str) -> Sandbox:
-    """Both stand-ins started and seeded, and a migrated database."""
+def open_sandbox(database_url: str, mode: str = "http") -> Sandbox:
+    """Both stand-ins started and seeded, and a migrated database; `mode` is how Slack
+    reaches the bot, "http" (Request URL) or "socket" (Socket Mode)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     x = XStandIn(brand_username=BRAND, brand_name="Acme Conecta")
     x.start()
     slack = SlackStandIn()
@@ -139,14 +158,21 @@ def open_sandbox(database_url: str) -> Sandbox:
     slack.add_channel(CHANNEL, "customer-care")
     for user_id, name in AGENTS.items():
         slack.add_user(user_id, name, real_name=name.title())
+    socket = None
+    if mode == "socket":
+        socket = SocketModeStandIn()
+        socket.start()
+        slack.enable_socket_mode(socket)
     engine = make_engine(database_url)
     upgrade(engine)
     engine.dispose()
-    return Sandbox(x=x, slack=slack, database_url=database_url)
+    return Sandbox(x=x, slack=slack, database_url=database_url, socket=socket)
 
 
 def close_sandbox(sandbox: Sandbox) -> None:
     sandbox.stop_bot()
+    if sandbox.socket:
+        sandbox.socket.stop()
     sandbox.slack.stop()
     sandbox.x.stop()
 
