@@ -115,7 +115,7 @@ class HttpServer:
             # (it refuses lengths from its limit up, so one more byte than ours).
             max_request_body_size=MAX_BODY_BYTES + 1,
         )
-        self.port = self._server.effective_port  # type: ignore[union-attr]
+        self.port = self._server.effective_port
         self._thread = threading.Thread(target=self._run, name="http", daemon=True)
 
     def _run(self) -> None:
