@@ -442,8 +442,8 @@ class SlackStandIn(StandInServer):
                 action_ts=self.workspace.next_ts(),
             )
             payload = payloads.view_block_actions(
-                team=self._team(),
-                user=self._user(user_id),
+                team=self.team_object(),
+                user=self.user_object(user_id),
                 view=copy.deepcopy(view),
                 action=action,
                 trigger_id=self.modals.issue_trigger(user_id),
