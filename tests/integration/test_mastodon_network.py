@@ -152,7 +152,7 @@ def test_private_replies_must_open_with_the_customers_mention(network: MastodonN
     context = context_for(target)
 
     refused = network.reply_problems("which order?", Visibility.PRIVATE, context)
-    prefilled = network.private_prefill("dee@other.example") + "which order?"
+    prefilled = network.draft_prefill("dee@other.example", Visibility.PRIVATE) + "which order?"
 
     assert "start it with @dee@other.example" in refused[TEXT_FIELD]
     assert network.reply_problems(prefilled, Visibility.PRIVATE, context) == {}
