@@ -12,9 +12,11 @@ from mastodon import Mastodon
 from bot.networks.base import (
     TEXT_FIELD,
     VISIBILITY_FIELD,
+    FetchedPost,
     NetworkError,
     NetworkUnavailable,
     Outgoing,
+    Page,
     RateLimited,
     ReplyContext,
     ReplyTarget,
@@ -40,11 +42,11 @@ def network(server: MastodonStandIn) -> MastodonNetwork:
     return connect(MastodonSettings(server.base_url, server.access_token), timeout=2)
 
 
-def first_poll(network: MastodonNetwork):  # type: ignore[no-untyped-def]
+def first_poll(network: MastodonNetwork) -> Page:
     return network.fetch_mentions(None, datetime.now(UTC) - DAY_AGO)
 
 
-def target_of(post) -> ReplyTarget:  # type: ignore[no-untyped-def]
+def target_of(post: FetchedPost) -> ReplyTarget:
     return ReplyTarget(
         post_id=post.external_id,
         customer_id=post.author.external_id,

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.networks.base import NetworkError
+from bot.networks.base import Author, NetworkError
 from bot.polling import poll_network
 from storage.db import session_scope
 from storage.models import Case, PollCheckpoint, Post, utcnow
@@ -149,7 +149,7 @@ def test_posts_that_come_with_a_pause_are_stored_and_the_stream_waits(factory) -
 
 def test_a_network_that_cannot_say_who_the_brand_is_records_it_on_each_stream(factory) -> None:
     class Locked(FakeNetwork):
-        def whoami(self):  # type: ignore[no-untyped-def]
+        def whoami(self) -> Author:
             raise NetworkError("Fakebook rejected our credentials", retryable=False)
 
     (outcome,) = poll_network(factory, Locked(), backfill=BACKFILL)
