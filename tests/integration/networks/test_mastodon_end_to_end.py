@@ -1,10 +1,21 @@
 """Mastodon end to end (Mastodon.py against the stand-in, the real bot, SQLite and
-PostgreSQL): a burst of mentions larger than a page, and a customer the brand's
-notification policy files away."""
+PostgreSQL): a burst of mentions larger than a page, a customer the brand's notification
+policy files away, and Move to private as a direct post that reaches the customer."""
 
 from __future__ import annotations
 
-from tests.integration.networks.steps import APPROVER, card_texts, posted_count, sandbox_with
+from bot.slack.ids import Action
+from sandbox.agent_story import click_card, wait_for_draft
+from tests.integration.answer_steps import approve_from_dm
+from tests.integration.harness import CHANNEL
+from tests.integration.networks.steps import (
+    AGENT,
+    APPROVER,
+    brand_private_messages,
+    card_texts,
+    posted_count,
+    sandbox_with,
+)
 
 BURST = 85  # more than Mastodon's page of 80 notifications
 
@@ -43,3 +54,22 @@ def test_85_mentions_between_two_polls_and_a_filtered_one_all_arrive(database_ur
             r for r in server.requests if r.path == "/api/v1/notifications" and r.arg("min_id")
         ]
         assert len(forward) >= 2  # more than one page was followed
+
+
+def test_move_to_private_writes_a_direct_post_that_reaches_the_customer(database_url: str) -> None:
+    with sandbox_with(database_url, "mastodon") as box:
+        world = box.world("mastodon")
+        dee = world.timeline.add_persona("dee", "Dee", domain="other.example", language="en")
+        box.start_bot(APPROVER_USER_IDS=APPROVER)
+        world.timeline.compose("dee", "charged twice, my card is 4111 1111 1111 1111, refund?")
+        box.cycle()
+        (root,) = box.roots()
+
+        click_card(box.slack, box.bot_url, CHANNEL, root["ts"], AGENT, Action.MOVE_TO_PRIVATE)
+        wait_for_draft(box.slack, CHANNEL, root["ts"], count=2)
+        approve_from_dm(box, APPROVER, containing="thanks for messaging us privately")
+
+        (direct,) = box.slack.wait_for(lambda: brand_private_messages(world), 10)
+        # A direct post reaches only the accounts it mentions: it starts with theirs.
+        assert direct.text.startswith(f"@{dee.handle} Hi, thanks for messaging us privately")
+        assert direct.recipients == (dee.handle,)
