@@ -13,6 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+# The longest a held request waits for its release, so a test that forgets it still ends.
+HOLD_LIMIT = 60.0
+
 
 @dataclass
 class Request:
@@ -59,6 +62,8 @@ class Fault:
     response: Response | None
     delay: float
     times: int
+    # Set: the request is held until this event is set (at most HOLD_LIMIT seconds).
+    until: threading.Event | None = None
 
 
 class StandInServer:
@@ -133,6 +138,14 @@ class StandInServer:
         with self.lock:
             self._faults.append(Fault(matches, response, delay, times))
 
+    def hold(
+        self, matches: Callable[[Request], bool], release: threading.Event, *, times: int = 1
+    ) -> None:
+        """The next `times` matching requests hang until `release` is set: a server that
+        stopped answering, for as long as a test needs (tests set it when done)."""
+        with self.lock:
+            self._faults.append(Fault(matches, None, 0.0, times, release))
+
     def clear_faults(self) -> None:
         with self.lock:
             self._faults.clear()
@@ -166,6 +179,8 @@ class StandInServer:
         fault = self._take_fault(request)
         if fault and fault.delay:
             time.sleep(fault.delay)
+        if fault and fault.until is not None:
+            fault.until.wait(HOLD_LIMIT)
         try:
             response = fault.response if fault and fault.response else self.dispatch(request)
         except Exception as exc:  # a stand-in bug should look like a server error, loudly

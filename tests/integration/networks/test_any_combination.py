@@ -7,7 +7,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 
 from tests.integration.networks.steps import APPROVER, card_texts, sandbox_with
 
@@ -82,15 +81,17 @@ def test_a_network_that_hangs_delays_no_other_networks_posts(database_url: str) 
         box.start_bot(APPROVER_USER_IDS=APPROVER)
         mastodon.timeline.compose("ana", "posted on the slow network")
         bluesky.timeline.compose("ben", "posted on the quick network")
-        mastodon.stand_in.slow("/api/v1/notifications", seconds=3)
+        answer = threading.Event()
+        mastodon.stand_in.hold(lambda r: r.path == "/api/v1/notifications", answer)
 
-        started = time.monotonic()
         cycle = threading.Thread(target=box.cycle)
         cycle.start()
-        box.slack.wait_for(lambda: any("quick network" in c for c in card_texts(box)), 2.9)
-        quick = time.monotonic() - started
-        still_waiting_on_mastodon = cycle.is_alive()
-        cycle.join(15)
-
-        assert still_waiting_on_mastodon and quick < 3
+        try:
+            box.slack.wait_for(lambda: any("quick network" in c for c in card_texts(box)), 10)
+            # Mastodon has not answered yet, and Bluesky's post is in Slack all the same.
+            assert cycle.is_alive()
+            assert not any("slow network" in c for c in card_texts(box))
+        finally:
+            answer.set()
+            cycle.join(15)
         assert any("slow network" in c for c in card_texts(box))  # and it came in the end
