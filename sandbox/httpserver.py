@@ -144,7 +144,7 @@ class StandInServer:
         """The next `times` matching requests hang until `release` is set: a server that
         stopped answering, for as long as a test needs (tests set it when done)."""
         with self.lock:
-            self._faults.append(Fault(matches, None, 0.0, times, release))
+            self._faults.append(Fault(matches, None, 0.0, times, until=release))
 
     def clear_faults(self) -> None:
         with self.lock:
