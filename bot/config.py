@@ -158,9 +158,9 @@ def _networks(reader: EnvReader) -> tuple[NetworkSettings, ...]:
     blocks = tuple(b for read in SETTINGS_READERS if (b := read(reader)) is not None)
     if not blocks:
         reader.problems.append(
-            "No network to listen on is configured: set the X variables (X_BEARER_TOKEN, "
-            "X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET) or another "
-            "network's; .env.example lists them all."
+            "No network to listen on is configured: set the variables of at least one of "
+            "X (X_…), Mastodon (MASTODON_…), Bluesky (BLUESKY_…), RSS/Atom feeds (RSS_FEEDS) "
+            "or Discourse (DISCOURSE_…); .env.example lists them all."
         )
     return blocks
 

@@ -4,6 +4,9 @@ Exactly one stored post per (network, external id): the unique constraint is the
 guarantee, the lookup before it only saves work. A post joins an open case of the
 same conversation (or a reply to one of its posts, or the same customer writing
 again within 24 hours); otherwise it starts a new case.
+
+A customer is one account on one network: the same handle on two networks is two
+customers, and their cases never merge by a guess.
 """
 
 from __future__ import annotations
@@ -178,7 +181,8 @@ def _case_for(
 ) -> tuple[Case, bool]:
     """The case this post belongs to, and whether joining it reopens a closed case."""
     case = _conversation_case(session, item)
-    if case is None:
+    if case is None and item.joins_author_case:
+        # Per network: `customer` is one account on `item.network` (network + external id).
         case = session.scalar(
             select(Case)
             .where(

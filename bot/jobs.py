@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +13,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest import TriageFn
+from bot.networks.base import Network
 from bot.networks.registry import Networks
 from bot.outbound import Sender
 from bot.polling import PollOutcome, ProgressFactory, poll_network
@@ -21,6 +23,8 @@ from storage.db import exclusive
 log = logging.getLogger(__name__)
 
 POLL_JOB_ID = "carethread.poll"
+# Networks polled at the same time (each in its own thread, waiting on its own network).
+MAX_PARALLEL_POLLS = 8
 
 
 @dataclass
@@ -47,19 +51,20 @@ class Cycle:
             return self._run()
 
     def _run(self) -> tuple[list[PollOutcome], PublishOutcome]:
-        """Fetch new posts, then publish whatever is pending (including earlier failures)."""
+        """Fetch new posts, then publish whatever is pending (including earlier failures).
+
+        Networks are polled side by side, and whatever one brought is published as soon
+        as its poll ends: a network that hangs until its client's timeout delays no
+        other network's posts.
+        """
         polled: list[PollOutcome] = []
-        for network in self.networks.values():
-            if self.stop.is_set():
-                break
-            polled += poll_network(
-                self.factory,
-                network,
-                backfill=self.backfill,
-                triage=self.triage,
-                progress_factory=self.progress_factory,
-            )
-        published = self.publisher.publish_pending(self.factory, self.stop)
+        published: PublishOutcome | None = None
+        for outcomes in self._poll_side_by_side():
+            polled += outcomes
+            round_ = self.publisher.publish_pending(self.factory, self.stop)
+            published = round_ if published is None else _added(published, round_)
+        if published is None:  # no network at all: still publish what is left over
+            published = self.publisher.publish_pending(self.factory, self.stop)
         if not self.stop.is_set():
             # Replies whose sending a crash interrupted: settled (never sent twice) here.
             self.sender.resume_interrupted_sends()
@@ -67,6 +72,35 @@ class Cycle:
         if self.on_done:
             self.on_done(polled, published)
         return polled, published
+
+    def _poll_side_by_side(self) -> Iterator[list[PollOutcome]]:
+        """Each network's poll outcomes, in the order the polls finish."""
+        networks = list(self.networks.values())
+        if not networks:
+            return
+        workers = min(len(networks), MAX_PARALLEL_POLLS)
+        with ThreadPoolExecutor(workers, thread_name_prefix="poll") as pool:
+            futures = [pool.submit(self._poll_one, network) for network in networks]
+            for future in as_completed(futures):
+                yield future.result()
+
+    def _poll_one(self, network: Network) -> list[PollOutcome]:
+        if self.stop.is_set():
+            return []
+        return poll_network(
+            self.factory,
+            network,
+            backfill=self.backfill,
+            triage=self.triage,
+            progress_factory=self.progress_factory,
+        )
+
+
+def _added(earlier: PublishOutcome, later: PublishOutcome) -> PublishOutcome:
+    """Two publishing rounds of one cycle as one: what was posted in both, what is left."""
+    return PublishOutcome(
+        posted=earlier.posted + later.posted, pending=later.pending, error=later.error
+    )
 
 
 def start_scheduler(cycle: Cycle, interval_seconds: int) -> BackgroundScheduler:

@@ -3,6 +3,10 @@
 The checkpoint moves in the same transaction that stores the posts, so a crash or
 an error never skips a post. A rate limit pauses the stream until the network's reset
 time; nothing here sleeps. One stream's failure never keeps the others from polling.
+
+A failure is recorded on the stream's checkpoint for the admins: the error in words
+(`last_error`), whether it passes by itself (`last_error_retryable`) and when the current
+run of failures began (`failing_since`); a successful poll clears all three.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest import TriageFn, ingest_posts, upsert_brand
-from bot.networks.base import Network, NetworkError, ProgressCallback, RateLimited, Stream
+from bot.networks.base import Network, NetworkError, Page, ProgressCallback, RateLimited, Stream
 from storage.db import session_scope
 from storage.models import BrandAccount, PollCheckpoint, utcnow
 
@@ -48,6 +52,9 @@ def poll_network(
         me = network.whoami()
     except NetworkError as exc:
         log.warning("Cannot poll %s yet: %s", network.name, exc.reason)
+        # Every stream is stopped by it (revoked credentials, say): each one says so.
+        for stream in network.streams():
+            _record_failure(factory, network.name, stream.name, exc)
         return [PollOutcome(stream="whoami", error=exc.reason)]
     with session_scope(factory) as session:
         brand_id = upsert_brand(session, network.name, me).id
@@ -90,26 +97,53 @@ def poll_stream(
         with display as progress:
             page = stream.fetch(cursor, start_time, progress)
     except RateLimited as exc:
-        _record_failure(factory, network_name, name, exc.reason, paused_until=exc.until)
+        _record_failure(factory, network_name, name, exc, paused_until=exc.until)
         log.warning("%s %s: %s", network_name, name, exc.reason)
         return PollOutcome(name, skipped_until=exc.until, error=exc.reason)
     except NetworkError as exc:
-        _record_failure(factory, network_name, name, exc.reason)
+        salvaged = 0
+        if exc.salvaged is not None:
+            # What could still be read (a malformed feed's entries) is stored and the
+            # checkpoint moves past it; then the error is recorded like any other.
+            salvaged = _store(factory, network_name, name, brand_id, exc.salvaged, triage, now)
+        _record_failure(factory, network_name, name, exc)
         log.warning("%s %s: %s", network_name, name, exc.reason)
-        return PollOutcome(name, error=exc.reason)
+        return PollOutcome(name, stored=salvaged, error=exc.reason)
+    stored = _store(factory, network_name, name, brand_id, page, triage, now, succeeded=True)
+    return PollOutcome(name, stored=stored, skipped_until=page.pause_until)
+
+
+def _store(
+    factory: sessionmaker[Session],
+    network_name: str,
+    stream: str,
+    brand_id: int,
+    page: Page,
+    triage: TriageFn | None,
+    now: datetime,
+    *,
+    succeeded: bool = False,
+) -> int:
+    """Ingest a page and move the checkpoint in one transaction; returns how many posts
+    were new. A page read despite an error (`succeeded=False`) leaves the error state."""
     with session_scope(factory) as session:
         brand = session.get_one(BrandAccount, brand_id)
         stored = ingest_posts(session, brand, page.posts, triage)
-        checkpoint = _checkpoint(session, network_name, name)
+        checkpoint = _checkpoint(session, network_name, stream)
         # The cursor is the network's business: it returns one only to move forward.
         if page.cursor:
             checkpoint.cursor = page.cursor
-        checkpoint.last_success_at = now
-        checkpoint.last_error = None
+        # Posts and a pause can come together (the page that used the window's last
+        # request): the posts are stored, and the stream waits until the reset.
         checkpoint.paused_until = page.pause_until
+        if succeeded:
+            checkpoint.last_success_at = now
+            checkpoint.last_error = None
+            checkpoint.last_error_retryable = None
+            checkpoint.failing_since = None
     if stored:
-        log.info("%s %s: %d new post(s)", network_name, name, len(stored))
-    return PollOutcome(name, stored=len(stored), skipped_until=page.pause_until)
+        log.info("%s %s: %d new post(s)", network_name, stream, len(stored))
+    return len(stored)
 
 
 def _checkpoint(session: Session, network: str, stream: str) -> PollCheckpoint:
@@ -129,10 +163,14 @@ def _record_failure(
     factory: sessionmaker[Session],
     network: str,
     stream: str,
-    reason: str,
+    error: NetworkError,
     paused_until: datetime | None = None,
 ) -> None:
     with session_scope(factory) as session:
         checkpoint = _checkpoint(session, network, stream)
-        checkpoint.last_error = reason[:500]
+        checkpoint.last_error = error.reason[:500]
+        checkpoint.last_error_retryable = error.retryable
         checkpoint.paused_until = paused_until
+        # A rate limit is the network pacing us, not a failure: it starts no run.
+        if checkpoint.failing_since is None and not isinstance(error, RateLimited):
+            checkpoint.failing_since = utcnow()

@@ -114,6 +114,8 @@ def play_agent_story(
     time.sleep(pause)
     modal = open_draft_modal(slack, bot_url, channel, case_ts, agent)
     time.sleep(pause)
+    # The approver may hold DMs of earlier stories: this draft's is the one after them.
+    asked_before = len(slack.dms(approver))
     answer = submit_draft(slack, bot_url, agent, modal["id"], text, "public")
     if answer.get("response_action") == "errors":
         # A keyword-search post cannot be answered publicly: send it privately instead.
@@ -122,7 +124,9 @@ def play_agent_story(
             raise RuntimeError(f"the draft was refused: {answer['errors']}")
     wait_for_draft(slack, channel, case_ts)
     time.sleep(pause)
-    dm = slack.wait_for(lambda: slack.dms(approver), WAIT_SECONDS)[-1]
+    dm = slack.wait_for(
+        lambda: (dms := slack.dms(approver)) and len(dms) > asked_before and dms, WAIT_SECONDS
+    )[-1]
     _ok(press(slack, bot_url, dm_channel(slack, approver), dm["ts"], approver, Action.APPROVE))
 
 

@@ -14,6 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+# The longest a held request waits for its release, so a test that forgets it still ends.
+HOLD_LIMIT = 60.0
+
 
 @dataclass
 class Request:
@@ -61,6 +64,8 @@ class Fault:
     delay: float
     times: int
     hits: int = 0  # how many requests it has answered (or delayed) so far
+    # Set: the request is held until this event is set (at most HOLD_LIMIT seconds).
+    until: threading.Event | None = None
 
 
 Observer = Callable[[dict[str, Any]], None]
@@ -188,6 +193,15 @@ class StandInServer:
         with self.lock:
             return fault in self._faults
 
+    def hold(
+        self, matches: Callable[[Request], bool], release: threading.Event, *, times: int = 1
+    ) -> None:
+        """The next `times` matching requests hang until `release` is set: a server that
+        stopped answering, for as long as a test needs (tests set it when done)."""
+        with self.lock:
+            self._faults.append(Fault(matches, None, 0.0, times, until=release))
+        self.changed({"kind": "fault_added"})
+
     def clear_faults(self) -> None:
         with self.lock:
             self._faults.clear()
@@ -226,6 +240,8 @@ class StandInServer:
         fault = self._take_fault(request)
         if fault and fault.delay:
             time.sleep(fault.delay)
+        if fault and fault.until is not None:
+            fault.until.wait(HOLD_LIMIT)
         try:
             response = fault.response if fault and fault.response else self.dispatch(request)
         except Exception as exc:  # a stand-in bug should look like a server error, loudly

@@ -194,6 +194,13 @@ class PollCheckpoint(Base):
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # Whether the last error passes by itself (an outage, a rate limit) or needs a person
+    # (revoked credentials, a feed that is gone or malformed); None while polling works.
+    last_error_retryable: Mapped[bool | None] = mapped_column(Boolean)
+    # When the current run of failed polls began; None while polling works. A rate limit
+    # is not a failure and neither starts nor ends a run. Admin alerts key on it: one
+    # notice per run, however many polls fail in it.
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):

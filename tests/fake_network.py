@@ -53,7 +53,11 @@ class FakeNetwork:
     # Failures the next calls meet, consumed in order: "refuse", "unavailable" (nothing
     # sent), "drop" (sent, then the answer is lost), "rate_limit".
     send_faults: list[str] = field(default_factory=list)
+    # For fetching: "unavailable", "rate_limit", "refuse" (needs a person), "malformed"
+    # (needs a person, but the new posts could still be read: they come as `salvaged`).
     fetch_faults: list[str] = field(default_factory=list)
+    # Set: the next fetch returns its posts with this pause (the window's last request).
+    pause_after_fetch: datetime | None = None
     # find_sent fails with NetworkUnavailable while set.
     lookups_fail: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -96,18 +100,24 @@ class FakeNetwork:
         self, cursor: str | None, start: datetime | None, progress: ProgressCallback | None
     ) -> Page:
         with self._lock:
-            if self.fetch_faults:
-                fault = self.fetch_faults.pop(0)
-                if fault == "rate_limit":
-                    raise RateLimited(datetime.now(UTC) + timedelta(minutes=5))
+            fault = self.fetch_faults.pop(0) if self.fetch_faults else None
+            if fault == "rate_limit":
+                raise RateLimited(datetime.now(UTC) + timedelta(minutes=5))
+            if fault == "unavailable":
                 raise NetworkUnavailable("Fakebook is down")
+            if fault == "refuse":
+                raise NetworkError("Fakebook revoked the brand's token", retryable=False)
             # The cursor is "seen:<count>": how many posts of the list were delivered.
             seen = int(cursor.removeprefix("seen:")) if cursor else 0
             new = [p for p in self.posts[seen:] if start is None or p.created_at >= start]
             total = len(self.posts)
+            pause, self.pause_after_fetch = self.pause_after_fetch, None
+        page = Page(new, f"seen:{total}" if total > seen else None, pause)
+        if fault == "malformed":
+            raise NetworkError("Fakebook's answer is malformed", retryable=False, salvaged=page)
         if progress and new:
             progress(len(new))
-        return Page(new, f"seen:{total}" if total > seen else None)
+        return page
 
     def reply_problems(self, text: str, visibility: str, context: ReplyContext) -> dict[str, str]:
         if visibility == Visibility.PUBLIC and len(text) > MAX_PUBLIC:

@@ -97,7 +97,9 @@ def draft_form(services: Services, case_id: int, draft_id: int | None = None) ->
         network = services.networks[case.network]
         post = latest_post(session, case_id)
         context = reply_context(session, case)
-        handle = case.customer.handle
+        # The reply answers the latest post: address its author (in a forum topic or a
+        # public thread that is not always the customer who opened the case).
+        handle = post.customer.handle
         public_refusal = network.reply_problems("", Visibility.PUBLIC, context).get(
             VISIBILITY_FIELD
         )

@@ -41,7 +41,8 @@ def move_to_private(services: Services, case_id: int, user: str) -> MovedToPriva
             raise Conflict("This case is closed; it reopens when the customer writes again.")
         network = services.networks[case.network]
         context = reply_context(session, case)
-        handle, brand = case.customer.handle, case.brand.external_id
+        # The author of the post the drafts answer (not always who opened the case).
+        handle, brand = context.target.customer_handle, case.brand.external_id
         seen = case.last_customer_post_at
         language = _customer_language(session, case_id)
         waiting = _pending_move(session, case_id)
@@ -57,6 +58,9 @@ def move_to_private(services: Services, case_id: int, user: str) -> MovedToPriva
         public, private = invitation_texts(language, handle, network.private_message_link())
     except ValueError as exc:
         raise UserFacingError(f"Could not write the invitation: {exc}.") from exc
+    # Where a private reply must start a certain way (on Mastodon, with the customer's
+    # @handle, or it reaches no one), the private message starts so too.
+    private = network.draft_prefill(handle, Visibility.PRIVATE) + private
     config = guard_config(services.settings.triage, brand)
     # The invitation goes through the same checks as any public reply.
     public_problems = draft_problems(public, Visibility.PUBLIC, network, context, config)
@@ -64,6 +68,11 @@ def move_to_private(services: Services, case_id: int, user: str) -> MovedToPriva
     if why_no_public is None and public_problems:
         raise UserFacingError(
             f"Could not draft the invitation: {next(iter(public_problems.values()))}"
+        )
+    private_problems = draft_problems(private, Visibility.PRIVATE, network, context, config)
+    if private_problems:
+        raise UserFacingError(
+            f"Could not draft the private message: {next(iter(private_problems.values()))}"
         )
     with session_scope(services.factory) as session:
         public_id = None

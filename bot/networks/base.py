@@ -44,6 +44,10 @@ class FetchedPost:
     source: str = "mention"
     # Whether the network lets the brand answer this post publicly.
     publicly_replyable: bool = True
+    # Whether this post may join its author's open case from the last 24 hours (the same
+    # customer writing again). False where an author's posts are separate items, not a
+    # conversation: a blog's new entry is not its author writing to the brand again.
+    joins_author_case: bool = True
     # Network-specific facts stored with the post and handed back in `ReplyTarget`
     # (e.g. a Bluesky record's cid and thread root, a forum post's topic id).
     meta: Mapping[str, Any] = field(default_factory=dict)
@@ -120,12 +124,17 @@ class ReplyContext:
 
 
 class NetworkError(Exception):
-    """The network refused or failed; `reason` is plain words for the person who can act."""
+    """The network refused or failed; `reason` is plain words for the person who can act.
 
-    def __init__(self, reason: str, *, retryable: bool = True):
+    `salvaged` is what could still be read despite the failure (e.g. the entries of a
+    malformed feed): polling stores it and moves the checkpoint, then records the error.
+    """
+
+    def __init__(self, reason: str, *, retryable: bool = True, salvaged: Page | None = None):
         super().__init__(reason)
         self.reason = reason
         self.retryable = retryable
+        self.salvaged = salvaged
 
 
 class RateLimited(NetworkError):

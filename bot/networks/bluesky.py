@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 import regex
@@ -72,6 +72,9 @@ CLOCK_MARGIN = timedelta(minutes=2)
 DEFAULT_RATE_LIMIT_WINDOW = timedelta(minutes=5)
 # Tokens the service no longer accepts: log in again (once) instead of failing.
 STALE_SESSION_ERRORS = frozenset({"ExpiredToken", "InvalidToken"})
+# Seconds to wait for the service. Calls are small JSON requests (a page of 100
+# notifications at most); 20 s without an answer means Bluesky is having trouble.
+TIMEOUT = 20.0
 # TIDs: 13 characters of this alphabet encoding microseconds since 1970 and a clock id.
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 
@@ -82,9 +85,15 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class BlueskySettings:
+    """`BLUESKY_SERVICE_URL`, `BLUESKY_HANDLE` and `BLUESKY_APP_PASSWORD`."""
+
+    name: ClassVar[str] = NAME
     service_url: str
     handle: str
     app_password: str
+
+    def connect(self) -> BlueskyNetwork:
+        return connect(self, TIMEOUT)
 
 
 def read_settings(reader: EnvReader) -> BlueskySettings | None:
@@ -333,6 +342,20 @@ class BlueskyNetwork:
                 f"of at most {MAX_POST_BYTES} (emoji and accented letters take several)."
             }
         return {}
+
+    def reply_hint(self) -> str:
+        return (
+            f"A Bluesky post holds {MAX_POST_GRAPHEMES} characters (an emoji counts as one); "
+            "@handle in the text becomes a link to that person. A private reply is a chat "
+            f"message of up to {MAX_MESSAGE_GRAPHEMES} characters, if the customer accepts "
+            "messages from the brand."
+        )
+
+    def draft_prefill(self, customer_handle: str, visibility: str) -> str:
+        """A public reply starts with the customer's @handle, which `send` turns into a
+        mention facet (`mention_facets` finds exactly this spelling); a chat message goes
+        to them alone and needs none."""
+        return f"@{customer_handle} " if visibility == Visibility.PUBLIC else ""
 
     # -- writing ---------------------------------------------------------------------------
     def send(self, outgoing: Outgoing) -> SentReply:

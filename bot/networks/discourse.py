@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import requests
 
@@ -55,6 +55,8 @@ CREDENTIALS_HINT = (
     "check DISCOURSE_API_KEY and DISCOURSE_API_USERNAME (the key must be a forum admin's API "
     'key for that user, or an "All users" key)'
 )
+# Seconds to wait for the forum. A poll reads a few pages of /posts.json; a self-hosted
+# forum that has not answered in 20 s is down or overloaded.
 DEFAULT_TIMEOUT = 20.0
 PAGE_SIZE = 50  # what /posts.json returns at most
 # Windows of PAGE_SIZE ids read per poll when catching up; the rest waits for the next.
@@ -76,10 +78,16 @@ EXTERNAL_ID_LENGTH = 50
 # -- settings ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DiscourseSettings:
+    """`DISCOURSE_BASE_URL`, `DISCOURSE_API_KEY`, `DISCOURSE_API_USERNAME`, `DISCOURSE_WATCH`."""
+
+    name: ClassVar[str] = NAME
     base_url: str
     api_key: str
     api_username: str
     watch: Watch
+
+    def connect(self) -> DiscourseNetwork:
+        return connect(self, DEFAULT_TIMEOUT)
 
 
 def read_settings(reader: EnvReader) -> DiscourseSettings | None:
@@ -417,6 +425,20 @@ class DiscourseNetwork:
             maximum = self.limits.max_post_length
             problems[TEXT_FIELD] = f"Body is too long (maximum is {maximum} characters)"
         return problems
+
+    def reply_hint(self) -> str:
+        limits = self.limits
+        return (
+            f"The forum takes {limits.min_post_length} to {limits.max_post_length:,} characters "
+            f"in a topic, and at least {limits.min_personal_message_post_length} in a private "
+            "message (Discourse's defaults). A public reply is posted in the topic, answering "
+            "the customer's post; a private one is a new private message to them."
+        )
+
+    def draft_prefill(self, customer_handle: str, visibility: str) -> str:
+        # A reply in the topic already answers the customer's post (reply_to_post_number)
+        # and a private message goes to them alone: an @mention would only notify twice.
+        return ""
 
     def send(self, outgoing: Outgoing) -> SentReply:
         target = outgoing.target

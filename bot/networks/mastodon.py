@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import regex
@@ -63,12 +63,21 @@ LOOKUP_PAGES = 5
 DEFAULT_RATE_LIMIT_WINDOW = timedelta(minutes=5)
 # Thread roots already looked up (status id -> root id), so a busy thread costs one call.
 ROOT_CACHE_SIZE = 2000
+# Seconds to wait for the server. A poll makes a few calls (a page of 80 notifications and
+# thread look-ups); Mastodon answers in well under a second, so 20 s means it is down.
+TIMEOUT = 20.0
 
 
 @dataclass(frozen=True)
 class MastodonSettings:
+    """`MASTODON_BASE_URL` and `MASTODON_ACCESS_TOKEN`: the brand's account on its server."""
+
+    name: ClassVar[str] = NAME
     base_url: str
     access_token: str
+
+    def connect(self) -> MastodonNetwork:
+        return connect(self, TIMEOUT)
 
 
 def read_settings(reader: EnvReader) -> MastodonSettings | None:
@@ -296,8 +305,18 @@ class MastodonNetwork:
             )
         return problems
 
-    def private_prefill(self, customer_handle: str) -> str:
-        """What a private draft starts with: the mention that delivers it to the customer."""
+    def reply_hint(self) -> str:
+        return (
+            f"This Mastodon server allows {self._max_characters} characters (a link counts 23, "
+            "@user@server counts as @user). A private reply is a direct post, which only the "
+            "accounts it mentions can see: it must start with the customer's @handle, or it "
+            "reaches no one."
+        )
+
+    def draft_prefill(self, customer_handle: str, visibility: str) -> str:
+        """Both kinds start with the customer's full @handle (user@server for remote
+        accounts): a public reply addresses them, and a direct one reaches only the
+        accounts it mentions."""
         return f"@{customer_handle} "
 
     def private_message_link(self) -> str | None:

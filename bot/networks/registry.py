@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.networks import x
+from bot.networks import bluesky, discourse, mastodon, rss, x
 from bot.networks.base import Network
 from bot.settings_reader import EnvReader
 
@@ -26,7 +26,13 @@ class NetworkSettings(Protocol):
 
 
 # One line per network: reads its block (None when the network is not configured).
-SETTINGS_READERS: tuple[Callable[[EnvReader], NetworkSettings | None], ...] = (x.read_settings,)
+SETTINGS_READERS: tuple[Callable[[EnvReader], NetworkSettings | None], ...] = (
+    x.read_settings,
+    mastodon.read_settings,
+    bluesky.read_settings,
+    rss.read_settings,
+    discourse.read_settings,
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,8 @@ class NetworkLook:
 
     @property
     def link_label(self) -> str:
-        return f"View on {self.label}"
+        # A read-only source is a web page (a blog post, a news item): opened, not visited.
+        return f"View on {self.label}" if self.can_reply else "Open in browser"
 
 
 class NetworkNotConfigured(KeyError):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import feedparser
@@ -49,7 +49,9 @@ log = logging.getLogger(__name__)
 
 NAME = "rss"
 SETTING = "RSS_FEEDS"
-DEFAULT_TIMEOUT = 20.0
+# Seconds to wait for a feed. Feeds are small static files: a server that has not answered
+# in 15 s is down, and the other feeds of the same poll wait behind it (one by one).
+DEFAULT_TIMEOUT = 15.0
 # A feed is a few hundred kilobytes at most; anything far larger is not a feed we want.
 MAX_FEED_BYTES = 5 * 1024 * 1024
 # Entries read from one document (feeds list newest first; the rest are old news).
@@ -81,7 +83,11 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 class RssSettings:
     """`RSS_FEEDS`: feed URLs separated by commas (blogs, Google Alerts, forum feeds)."""
 
+    name: ClassVar[str] = NAME
     feeds: tuple[str, ...]
+
+    def connect(self) -> RssNetwork:
+        return connect(self, DEFAULT_TIMEOUT)
 
 
 def read_settings(reader: EnvReader) -> RssSettings | None:
@@ -109,8 +115,8 @@ def connect(block: RssSettings, timeout: float = DEFAULT_TIMEOUT) -> RssNetwork:
 class FeedError(NetworkError):
     """A feed that cannot be read until a person acts (wrong address, gone, refused)."""
 
-    def __init__(self, feed_url: str, reason: str):
-        super().__init__(reason, retryable=False)
+    def __init__(self, feed_url: str, reason: str, salvaged: Page | None = None):
+        super().__init__(reason, retryable=False, salvaged=salvaged)
         self.feed_url = feed_url
 
 
@@ -118,8 +124,10 @@ class FeedMalformed(FeedError):
     """feedparser flagged the document as malformed (`bozo`).
 
     `salvaged` holds what could still be read (entries and the next cursor), or None
-    when nothing could: a polling layer may store it and move the checkpoint, then tell
-    the admins once. Ignoring it is safe too: the checkpoint stays, nothing is lost.
+    when nothing could: polling stores it and moves the checkpoint, then records the
+    error for the admins. The salvaged cursor keeps no ETag or Last-Modified, so the next
+    poll reads the document again (never a 304) and reports it again until it is fixed,
+    while the entries already taken stay taken.
     """
 
     def __init__(self, feed_url: str, detail: str, salvaged: Page | None):
@@ -132,9 +140,9 @@ class FeedMalformed(FeedError):
             feed_url,
             f"The feed {feed_url} is malformed ({detail}); {outcome}. Ask the site to fix "
             f"the feed, or remove it from {SETTING}.",
+            salvaged,
         )
         self.detail = detail
-        self.salvaged = salvaged
 
 
 # -- the cursor ----------------------------------------------------------------------------
@@ -212,6 +220,12 @@ class RssNetwork:
     def reply_problems(self, text: str, visibility: str, context: ReplyContext) -> dict[str, str]:
         return {VISIBILITY_FIELD: READ_ONLY}
 
+    def reply_hint(self) -> str:
+        return READ_ONLY
+
+    def draft_prefill(self, customer_handle: str, visibility: str) -> str:
+        return ""  # nothing is ever drafted for a feed: its cards have no Draft button
+
     def private_message_link(self) -> str | None:
         return None
 
@@ -250,16 +264,16 @@ class RssNetwork:
         entries = list(parsed.entries)[:MAX_ENTRIES]
         previous = state.seen if state else ()
         posts = self._new_posts(url, parsed.feed, entries, set(previous), state, start_time)
+        seen = _remember(entries, previous)
+        if problem:
+            # No validators: a 304 next time would hide that the feed is still broken.
+            raise FeedMalformed(url, problem, salvaged=Page(posts, FeedCursor(seen=seen).dump()))
         page = Page(
             posts,
             FeedCursor(
-                etag=headers.get("etag"),
-                modified=headers.get("last-modified"),
-                seen=_remember(entries, previous),
+                etag=headers.get("etag"), modified=headers.get("last-modified"), seen=seen
             ).dump(),
         )
-        if problem:
-            raise FeedMalformed(url, problem, salvaged=page)
         if progress and posts:
             progress(len(posts))
         return page
@@ -414,10 +428,12 @@ def entry_to_post(feed_url: str, feed: Any, entry: Any, created_at: datetime) ->
         created_at=created_at,
         url=_storable_url(link, feed, feed_url),
         lang=_language(entry, feed),
-        # Each entry is its own conversation: feeds have no threads.
+        # Each entry is its own conversation: feeds have no threads. And a blog's next
+        # entry is not its author writing to the brand again: it never joins their case.
         conversation_id=external_id,
         source="feed",
         publicly_replyable=False,
+        joins_author_case=False,
         meta={
             "feed": feed_url,
             "feed_title": _plain(feed.get("title_detail"), feed.get("title")),

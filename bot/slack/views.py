@@ -42,6 +42,8 @@ class PostView:
     source: str = "mention"
     publicly_replyable: bool = True
     triage: Triage | None = None
+    # Who wrote it: in a forum topic or a public thread, not always the case's customer.
+    author_handle: str | None = None
 
     @property
     def exposed_data(self) -> bool:
@@ -213,6 +215,7 @@ def post_view(post: Post, text: str | None = None) -> PostView:
         source=post.source,
         publicly_replyable=post.publicly_replyable,
         triage=stored_triage(post),
+        author_handle=post.customer.handle,
     )
 
 

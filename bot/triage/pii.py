@@ -30,8 +30,10 @@ from bot.triage.text import fold
 
 PHONE_REGIONS = ("ES", "AR", "MX", "US", "GB")
 
+# Not after "@": `@user@server.example` is a fediverse account (a Mastodon mention), which
+# is public by nature, not an e-mail address.
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b"
+    r"(?<![\w.+@-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b"
 )
 _DIGIT_RUN_WITH_SEPARATORS = re.compile(r"(?<![\w-])\d+(?:[ -]\d+)*(?![\w])")
 _DIGITS = re.compile(r"\d+")

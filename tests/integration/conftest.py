@@ -66,7 +66,7 @@ def slack_mode() -> str:
 @pytest.fixture
 def sandbox(database_url: str, slack_mode: str) -> Iterator[Sandbox]:
     """Stand-ins plus a migrated database, on SQLite and on PostgreSQL."""
-    box = open_sandbox(database_url, slack_mode)
+    box = open_sandbox(database_url, mode=slack_mode)
     yield box
     close_sandbox(box)
 
@@ -74,6 +74,6 @@ def sandbox(database_url: str, slack_mode: str) -> Iterator[Sandbox]:
 @pytest.fixture
 def sqlite_sandbox(sqlite_url: str, slack_mode: str) -> Iterator[Sandbox]:
     """The same on SQLite only, for tests whose subject is not the database."""
-    box = open_sandbox(sqlite_url, slack_mode)
+    box = open_sandbox(sqlite_url, mode=slack_mode)
     yield box
     close_sandbox(box)

@@ -1,8 +1,11 @@
-"""A running Carethread against the Slack and X stand-ins, for end-to-end tests.
+"""A running Carethread against the Slack stand-in and any combination of network
+stand-ins (X by default; Mastodon, Bluesky, RSS/Atom feeds, Discourse on request), for
+end-to-end tests.
 
-The bot is the real one (`bot.app.build_runtime`): real tweepy, slack_sdk and Bolt
-clients, a real HTTP server on a random port, a real database. Tests run poll cycles
-themselves (`sandbox.cycle()`) so nothing depends on timing.
+The bot is the real one (`bot.app.build_runtime`): real tweepy, Mastodon.py, atproto,
+feedparser, requests, slack_sdk and Bolt clients, a real HTTP server on a random port, a
+real database. Tests run poll cycles themselves (`sandbox.cycle()`) so nothing depends on
+timing.
 
 In `mode="socket"` the Slack stand-in has Socket Mode on: the bot gets an app-level token,
 connects over WebSocket, and every click or submission reaches it as an envelope there;
@@ -14,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +25,7 @@ from bot.app import Runtime, build_runtime
 from bot.config import Settings, load_settings
 from bot.networks.base import Network
 from sandbox.agent_story import claim, open_draft_modal, submit_draft, wait_for_draft
+from sandbox.scenarios.networks import RunningNetwork, bot_settings, start_network
 from sandbox.slack_api import SlackStandIn
 from sandbox.slack_socket_mode import SocketModeStandIn
 from sandbox.x_api import XStandIn
@@ -31,17 +35,22 @@ CHANNEL = "C0CASES"
 AGENTS = {"U0AGENT1": "maria", "U0AGENT2": "jordan", "U0LEAD": "lead", "U0LEAD2": "lead2"}
 BRAND = "acmeconecta"
 MODES = ("http", "socket")
+# Variables of the networks a test may configure; a child process must not inherit ours.
+NETWORK_PREFIXES = ("SLACK_", "X_", "MASTODON_", "BLUESKY_", "RSS_", "DISCOURSE_")
 
 
 @dataclass
 class Sandbox:
-    x: XStandIn
+    # None when the deployment has no X (`open_sandbox(..., networks=("mastodon",))`).
+    x: XStandIn | None
     slack: SlackStandIn
     database_url: str
     runtime: Runtime | None = None
     overrides: dict[str, str] = field(default_factory=dict)
     # Set in Socket Mode: the WebSocket side of the Slack stand-in.
     socket: SocketModeStandIn | None = None
+    # The other networks' stand-ins, by name, with their timelines.
+    networks: dict[str, RunningNetwork] = field(default_factory=dict)
 
     @property
     def mode(self) -> str:
@@ -50,28 +59,36 @@ class Sandbox:
     # -- configuration ----------------------------------------------------------
     def env(self, **overrides: str) -> dict[str, str]:
         """The environment a deployment would have, pointing at the stand-ins."""
-        return {
+        env = {
             "SLACK_BOT_TOKEN": self.slack.bot_token,
             "SLACK_SIGNING_SECRET": self.slack.signing_secret,
             "SLACK_CHANNEL_ID": CHANNEL,
             "SLACK_API_BASE_URL": self.slack.base_url,
-            "X_BEARER_TOKEN": self.x.bearer_token,
-            "X_API_KEY": self.x.consumer_key,
-            "X_API_SECRET": self.x.consumer_secret,
-            "X_ACCESS_TOKEN": self.x.access_token,
-            "X_ACCESS_TOKEN_SECRET": self.x.access_token_secret,
-            "X_API_BASE_URL": self.x.base_url,
             "DATABASE_URL": self.database_url,
             "POLL_INTERVAL_SECONDS": "1",
             **({"SLACK_APP_TOKEN": self.socket.app_token} if self.socket else {}),
-            **self.overrides,
-            **overrides,
         }
+        if self.x is not None:
+            env.update(
+                {
+                    "X_BEARER_TOKEN": self.x.bearer_token,
+                    "X_API_KEY": self.x.consumer_key,
+                    "X_API_SECRET": self.x.consumer_secret,
+                    "X_ACCESS_TOKEN": self.x.access_token,
+                    "X_ACCESS_TOKEN_SECRET": self.x.access_token_secret,
+                    "X_API_BASE_URL": self.x.base_url,
+                }
+            )
+        return {**env, **bot_settings(self.networks.values()), **self.overrides, **overrides}
 
     def subprocess_env(self, **overrides: str) -> dict[str, str]:
         """For `python -m bot` in a child process: our environment plus the bot's."""
-        base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "X_"))}
+        base = {k: v for k, v in os.environ.items() if not k.startswith(NETWORK_PREFIXES)}
         return {**base, **self.env(**overrides), "PYTHONUNBUFFERED": "1"}
+
+    def world(self, name: str) -> RunningNetwork:
+        """A started network other than X: its stand-in, settings and timeline."""
+        return self.networks[name]
 
     def settings(self, **overrides: str) -> Settings:
         # Port 0: a free port, since several bots may run at once in one test session.
@@ -108,10 +125,12 @@ class Sandbox:
 
     # -- the outside world ----------------------------------------------------------
     def customer(self, username: str, **kwargs: Any) -> dict[str, Any]:
+        assert self.x is not None, "this sandbox has no X: open_sandbox(..., networks=('x',))"
         return self.x.add_user(username, **kwargs)
 
     def mention(self, username: str, text: str, **kwargs: Any) -> dict[str, Any]:
         """A customer post addressed to the brand (adds @brand when the text lacks it)."""
+        assert self.x is not None, "this sandbox has no X: open_sandbox(..., networks=('x',))"
         if f"@{BRAND}" not in text.lower():
             text = f"@{BRAND} {text}"
         return self.x.post(username, text, **kwargs)
@@ -146,27 +165,40 @@ class Sandbox:
         return self.slack.thread(CHANNEL, root["ts"])
 
 
-def open_sandbox(database_url: str, mode: str = "http") -> Sandbox:
-    """Both stand-ins started and seeded, and a migrated database; `mode` is how Slack
+def open_sandbox(
+    database_url: str, networks: Iterable[str] = ("x",), mode: str = "http"
+) -> Sandbox:
+    """Slack and the named networks' stand-ins started (any of "x", "mastodon",
+    "bluesky", "rss", "discourse"; the brand is @acmeconecta on each), and a migrated
+    database. The bot is configured for exactly those networks. `mode` is how Slack
     reaches the bot, "http" (Request URL) or "socket" (Socket Mode)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
-    x = XStandIn(brand_username=BRAND, brand_name="Acme Conecta")
-    x.start()
+    names = list(dict.fromkeys(networks))
     slack = SlackStandIn()
     slack.start()
     slack.add_channel(CHANNEL, "customer-care")
     for user_id, name in AGENTS.items():
         slack.add_user(user_id, name, real_name=name.title())
-    socket = None
-    if mode == "socket":
-        socket = SocketModeStandIn()
-        socket.start()
-        slack.enable_socket_mode(socket)
-    engine = make_engine(database_url)
-    upgrade(engine)
-    engine.dispose()
-    return Sandbox(x=x, slack=slack, database_url=database_url, socket=socket)
+    box = Sandbox(x=None, slack=slack, database_url=database_url)
+    try:
+        if mode == "socket":
+            box.socket = SocketModeStandIn()
+            box.socket.start()
+            slack.enable_socket_mode(box.socket)
+        if "x" in names:
+            box.x = XStandIn(brand_username=BRAND, brand_name="Acme Conecta")
+            box.x.start()
+        for name in names:
+            if name != "x":
+                box.networks[name] = start_network(name, BRAND, "Acme Conecta")
+        engine = make_engine(database_url)
+        upgrade(engine)
+        engine.dispose()
+    except Exception:
+        close_sandbox(box)
+        raise
+    return box
 
 
 def close_sandbox(sandbox: Sandbox) -> None:
@@ -174,7 +206,10 @@ def close_sandbox(sandbox: Sandbox) -> None:
     if sandbox.socket:
         sandbox.socket.stop()
     sandbox.slack.stop()
-    sandbox.x.stop()
+    if sandbox.x is not None:
+        sandbox.x.stop()
+    for running in sandbox.networks.values():
+        running.stop()
 
 
 PYTHON = sys.executable

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from atproto import Client
@@ -31,7 +32,10 @@ def logged_in(server: BlueskyStandIn) -> Client:
     return client
 
 
-def create(client: Client, server: BlueskyStandIn, record: dict, rkey: str | None = None):  # type: ignore[no-untyped-def]
+def create(
+    client: Client, server: BlueskyStandIn, record: dict[str, Any], rkey: str | None = None
+) -> Any:
+    """createRecord's answer (atproto's generated model, which ships no type information)."""
     data = {"repo": server.brand_did, "collection": POST, "record": record}
     if rkey:
         data["rkey"] = rkey

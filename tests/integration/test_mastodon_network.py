@@ -12,9 +12,11 @@ from mastodon import Mastodon
 from bot.networks.base import (
     TEXT_FIELD,
     VISIBILITY_FIELD,
+    FetchedPost,
     NetworkError,
     NetworkUnavailable,
     Outgoing,
+    Page,
     RateLimited,
     ReplyContext,
     ReplyTarget,
@@ -40,11 +42,11 @@ def network(server: MastodonStandIn) -> MastodonNetwork:
     return connect(MastodonSettings(server.base_url, server.access_token), timeout=2)
 
 
-def first_poll(network: MastodonNetwork):  # type: ignore[no-untyped-def]
+def first_poll(network: MastodonNetwork) -> Page:
     return network.fetch_mentions(None, datetime.now(UTC) - DAY_AGO)
 
 
-def target_of(post) -> ReplyTarget:  # type: ignore[no-untyped-def]
+def target_of(post: FetchedPost) -> ReplyTarget:
     return ReplyTarget(
         post_id=post.external_id,
         customer_id=post.author.external_id,
@@ -152,7 +154,7 @@ def test_private_replies_must_open_with_the_customers_mention(network: MastodonN
     context = context_for(target)
 
     refused = network.reply_problems("which order?", Visibility.PRIVATE, context)
-    prefilled = network.private_prefill("dee@other.example") + "which order?"
+    prefilled = network.draft_prefill("dee@other.example", Visibility.PRIVATE) + "which order?"
 
     assert "start it with @dee@other.example" in refused[TEXT_FIELD]
     assert network.reply_problems(prefilled, Visibility.PRIVATE, context) == {}

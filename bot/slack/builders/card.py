@@ -35,6 +35,13 @@ from storage.enums import AWAITING_REPLY, CaseStatus
 # Room left in a section for the "see full post" link after the cut text.
 _POST_TEXT_LIMIT = SECTION_TEXT_LIMIT - 200
 VERIFIED_MARKS = {"blue": "☑️", "business": "🏅", "government": "🏛️"}
+# How a post reached us, when it was not addressed to the brand (`FetchedPost.source`).
+SOURCE_NOTES = {
+    "search": "found by keyword search",
+    "watch": "found by the watch list (a watched category or term)",
+    "thread": "in a topic the brand took part in",
+    "feed": "from a feed: read-only, answer on the site itself",
+}
 
 
 def build_case_card(case: CaseView, post: PostView) -> Message:
@@ -67,7 +74,9 @@ def build_follow_up(case: CaseView, post: PostView, ping_owner: str | None = Non
     blocks += [
         SectionBlock(
             block_id="post",
-            text=MarkdownTextObject(text=f"*@{escape(case.customer.handle)}:* {_post_text(post)}"),
+            text=MarkdownTextObject(
+                text=f"*@{escape(post.author_handle or case.customer.handle)}:* {_post_text(post)}"
+            ),
         ),
         *_about(post, case, deadline=False),
     ]
@@ -156,9 +165,10 @@ def _post_meta(post: PostView, network: NetworkLook) -> str:
         post.created_at.strftime("%Y-%m-%d %H:%M UTC"),
     )
     parts = [f"{network.icon} {link(post.url, network.link_label)}", when]
-    if post.source == "search":
-        parts.append("found by keyword search")
-    if not post.publicly_replyable:
+    if post.source in SOURCE_NOTES:
+        parts.append(SOURCE_NOTES[post.source])
+    # Only where Carethread answers at all: a feed's posts have no reply of any kind.
+    if not post.publicly_replyable and network.can_reply:
         parts.append(f"⚠️ {escape(network.label)} allows only a private reply")
     return " · ".join(parts)
 

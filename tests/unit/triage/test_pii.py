@@ -73,6 +73,7 @@ def test_detectors(text, kind, value):
         "pagué 25.000 pesos",
         "version 12.345.678 of the app",
         "numero 23456789 sin palabra clave",
+        "@oliver@fosstodon.example me too, same router",
     ],
 )
 def test_hard_negatives(text):

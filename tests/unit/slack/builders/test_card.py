@@ -76,6 +76,32 @@ def test_a_read_only_network_gets_no_answering_buttons():
     assert _ids(actions) == [Action.CLAIM, Action.ESCALATE, Action.CLOSE, Action.CASE_MORE]
 
 
+def test_a_feed_card_opens_in_a_browser_and_says_it_is_read_only():
+    feed = NetworkLook(name="rss", label="RSS/Atom", icon="📰", can_reply=False)
+    entry = post("Acme sube precios", source="feed", publicly_replyable=False)
+    rendered = json.dumps(blocks_as_dicts(build_case_card(_case(network=feed), entry)[1]))
+    assert "Open in browser" in rendered and "from a feed: read-only" in rendered
+    assert "View on" not in rendered and "private reply" not in rendered
+
+
+def test_forum_posts_say_how_they_were_found():
+    forum = NetworkLook(name="discourse", label="Discourse", icon="💬")
+    for source, words in (
+        ("watch", "found by the watch list"),
+        ("thread", "in a topic the brand took part in"),
+        ("mention", None),
+    ):
+        card = build_case_card(_case(network=forum), post("Mi módem", source=source))[1]
+        rendered = json.dumps(blocks_as_dicts(card), ensure_ascii=False)
+        assert (words in rendered) if words else ("found by" not in rendered)
+
+
+def test_a_follow_up_names_its_own_author():
+    other = post("a mí también me pasa", author_handle="bob_forum")
+    rendered = json.dumps(blocks_as_dicts(build_follow_up(_case(), other)[1]))
+    assert "@bob_forum:" in rendered and "@lucia_m:" not in rendered
+
+
 def test_mentions_in_customer_text_and_names_cannot_ping():
     evil = customer(handle="x", name="<!here> boss", followers=1, verified=False)
     _, blocks = build_case_card(
