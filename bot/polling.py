@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest import TriageFn, ingest_posts, upsert_brand
@@ -22,6 +22,9 @@ from storage.db import session_scope
 from storage.models import BrandAccount, PollCheckpoint, utcnow
 
 log = logging.getLogger(__name__)
+
+# The checkpoint name under which a failed look-up of the brand's own account is recorded.
+ACCOUNT_STREAM = "account"
 
 # Opens a progress display for a first-start backfill of the named stream.
 ProgressFactory = Callable[[str], AbstractContextManager[ProgressCallback]]
@@ -48,9 +51,12 @@ def poll_network(
         me = network.whoami()
     except NetworkError as exc:
         log.warning("Cannot poll %s yet: %s", network.name, exc.reason)
+        # Recorded like a stream's failure, so listening health sees it.
+        _record_failure(factory, network.name, ACCOUNT_STREAM, exc.reason, retryable=exc.retryable)
         return [PollOutcome(stream="whoami", error=exc.reason)]
     with session_scope(factory) as session:
         brand_id = upsert_brand(session, network.name, me).id
+        _clear_failures(session, network.name, ACCOUNT_STREAM)
     return [
         poll_stream(
             factory,
@@ -90,11 +96,14 @@ def poll_stream(
         with display as progress:
             page = stream.fetch(cursor, start_time, progress)
     except RateLimited as exc:
-        _record_failure(factory, network_name, name, exc.reason, paused_until=exc.until)
+        # A pause the network asked for, not a failure: listening health ignores it.
+        _record_failure(
+            factory, network_name, name, exc.reason, paused_until=exc.until, counts=False
+        )
         log.warning("%s %s: %s", network_name, name, exc.reason)
         return PollOutcome(name, skipped_until=exc.until, error=exc.reason)
     except NetworkError as exc:
-        _record_failure(factory, network_name, name, exc.reason)
+        _record_failure(factory, network_name, name, exc.reason, retryable=exc.retryable)
         log.warning("%s %s: %s", network_name, name, exc.reason)
         return PollOutcome(name, error=exc.reason)
     with session_scope(factory) as session:
@@ -107,6 +116,8 @@ def poll_stream(
         checkpoint.last_success_at = now
         checkpoint.last_error = None
         checkpoint.paused_until = page.pause_until
+        checkpoint.failures, checkpoint.failing_since = 0, None
+        checkpoint.error_retryable = True
     if stored:
         log.info("%s %s: %d new post(s)", network_name, name, len(stored))
     return PollOutcome(name, stored=len(stored), skipped_until=page.pause_until)
@@ -131,8 +142,28 @@ def _record_failure(
     stream: str,
     reason: str,
     paused_until: datetime | None = None,
+    *,
+    retryable: bool = True,
+    counts: bool = True,
 ) -> None:
     with session_scope(factory) as session:
         checkpoint = _checkpoint(session, network, stream)
         checkpoint.last_error = reason[:500]
         checkpoint.paused_until = paused_until
+        if counts:
+            checkpoint.failures = (checkpoint.failures or 0) + 1
+            checkpoint.failing_since = checkpoint.failing_since or utcnow()
+            checkpoint.error_retryable = retryable
+
+
+def _clear_failures(session: Session, network: str, stream: str) -> None:
+    """The network answered again: a failure recorded for `stream` is over."""
+    session.execute(
+        update(PollCheckpoint)
+        .where(
+            PollCheckpoint.network == network,
+            PollCheckpoint.stream == stream,
+            PollCheckpoint.failures > 0,
+        )
+        .values(failures=0, failing_since=None, error_retryable=True, last_error=None)
+    )
