@@ -117,6 +117,9 @@ class DraftFormView:
     reply_hint: str = ""
     # Why the network refuses a public reply to this post, when it does.
     public_refusal: str | None = None
+    # The author's choice when editing: waiting on the customer after this reply (None:
+    # the text decides).
+    asks_customer: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot.app import Runtime, build_runtime
@@ -21,6 +22,7 @@ from sandbox.agent_story import claim, open_draft_modal, submit_draft, wait_for_
 from sandbox.slack_api import SlackStandIn
 from sandbox.x_api import XStandIn
 from storage.db import make_engine, upgrade
+from storage.models import utcnow
 
 CHANNEL = "C0CASES"
 AGENTS = {"U0AGENT1": "maria", "U0AGENT2": "jordan", "U0LEAD": "lead", "U0LEAD2": "lead2"}
@@ -66,12 +68,20 @@ class Sandbox:
 
     # -- the bot ------------------------------------------------------------------
     def start_bot(
-        self, *, scheduler: bool = False, extra_networks: Sequence[Network] = (), **overrides: str
+        self,
+        *,
+        scheduler: bool = False,
+        extra_networks: Sequence[Network] = (),
+        clock: Callable[[], datetime] = utcnow,
+        **overrides: str,
     ) -> Runtime:
         """Start the real bot in this process (stopping a previous one first);
-        `extra_networks` are connected beside the configured ones."""
+        `extra_networks` are connected beside the configured ones; `clock` is the deadline
+        watcher's and listening health's now."""
         self.stop_bot()
-        self.runtime = build_runtime(self.settings(**overrides), extra_networks=extra_networks)
+        self.runtime = build_runtime(
+            self.settings(**overrides), extra_networks=extra_networks, clock=clock
+        )
         self.runtime.start(scheduler=scheduler)
         return self.runtime
 
