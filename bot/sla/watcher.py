@@ -36,9 +36,9 @@ from bot.slack.builders.alerts import (
     build_miss_message,
 )
 from bot.slack.case_thread import CaseThread
-from bot.slack.views import CaseSnapshot, case_snapshot
+from bot.slack.views import CaseSnapshot, case_snapshot, shown_deadlines
 from storage.db import exclusive, session_scope
-from storage.enums import AuditAction, Priority
+from storage.enums import AWAITING_REPLY, AuditAction, Priority
 from storage.models import AuditEvent, Case, Post, SlaEvent, utcnow
 
 log = logging.getLogger(__name__)
@@ -155,22 +155,36 @@ class DeadlineWatcher:
                 c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids))).unique()
             }
             timelines = load_timelines(session, ids)
+            refresh: list[Case] = []
             for case_id in ids:
                 case = cases.get(case_id)
                 if case is None:
                     continue
                 clock = derive(timelines.get(case_id, []), self.policy, case.network, now)
-                self._apply(session, case, clock, now, batch)
+                self._apply(session, case, clock, now, batch, refresh)
+            # One flush for the batch (a flush per case costs more than the clock itself).
+            session.flush()
+            for case in refresh:
+                look = self.networks.look(case.network)
+                batch.cards.append(case_snapshot(session, case, look))
         return batch
 
     def _apply(
-        self, session: Session, case: Case, clock: Clock, now: datetime, batch: _Batch
+        self,
+        session: Session,
+        case: Case,
+        clock: Clock,
+        now: datetime,
+        batch: _Batch,
+        refresh: list[Case],
     ) -> None:
-        before = card_state(case.sla_state)
+        before = shown_deadlines(case)
         state = sla_state(clock, now)
         response = clock_response(clock)
         if response is not None and response.running and response.due_at is not None:
             case.respond_by = response.due_at
+        elif response is None and case.status in AWAITING_REPLY:
+            case.respond_by = None  # no target applies (switched off for this case)
         next_at = clock.next_change_at
         in_slack = bool(case.slack_ts)
         for target, kind in due_announcements(clock, now):
@@ -185,9 +199,8 @@ class DeadlineWatcher:
         if state != (case.sla_state or {}):
             case.sla_state = state
         case.sla_next_check_at = next_at
-        session.flush()
-        if in_slack and card_state(state) != before:
-            batch.cards.append(case_snapshot(session, case, self.networks.look(case.network)))
+        if in_slack and shown_deadlines(case) != before:
+            refresh.append(case)
         batch.notices[case.id] = (case.customer.handle, case.owner_slack_id)
 
     # -- announcing --------------------------------------------------------------------
@@ -255,6 +268,8 @@ def _record_once(
 ) -> int | None:
     """Insert the announcement's row (and its audit event); None when it exists already."""
     assert state.due_at is not None
+    # Other cases' pending changes go first: a savepoint rolled back must not take them.
+    session.flush()
     try:
         with session.begin_nested():
             event = SlaEvent(
@@ -334,17 +349,6 @@ def sla_state(clock: Clock, now: datetime) -> dict[str, Any]:
             "phase": _phase(resolution, now),
         }
     return state
-
-
-def card_state(state: dict[str, Any] | None) -> tuple[Any, ...]:
-    """The parts of the stored state a card shows: a change means a card update."""
-    state = state or {}
-    return tuple(
-        (entry.get("label"), entry.get("due"), entry.get("phase"))
-        if isinstance(entry := state.get(key), dict)
-        else None
-        for key in ("response", "resolution")
-    )
 
 
 def load_timelines(session: Session, case_ids: Iterable[int]) -> dict[int, list[CaseEvent]]:

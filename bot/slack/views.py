@@ -232,6 +232,16 @@ def response_deadline(case: Case) -> DeadlineView | None:
     return DeadlineView(label=label, due_at=case.respond_by)
 
 
+def resolution_deadline(case: Case) -> DeadlineView | None:
+    """The resolution target the card shows while the case is open (if the policy sets one)."""
+    return _deadline((case.sla_state or {}).get("resolution")) if case.is_open else None
+
+
+def shown_deadlines(case: Case) -> tuple[DeadlineView | None, DeadlineView | None]:
+    """What the card shows of the case's targets: a change means a card update."""
+    return response_deadline(case), resolution_deadline(case)
+
+
 def case_view(case: Case, network: NetworkLook = UNKNOWN_NETWORK) -> CaseView:
     return CaseView(
         id=case.id,
@@ -246,7 +256,7 @@ def case_view(case: Case, network: NetworkLook = UNKNOWN_NETWORK) -> CaseView:
         close_reason=case.close_reason,
         network=network,
         deadline=response_deadline(case),
-        resolution=_deadline((case.sla_state or {}).get("resolution")) if case.is_open else None,
+        resolution=resolution_deadline(case),
         waiting_on_customer=bool(case.waiting_on_customer) and case.is_open,
     )
 

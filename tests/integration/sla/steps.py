@@ -110,3 +110,13 @@ def close_case(sandbox: Sandbox, root: dict[str, Any], user: str) -> None:
         },
     )
     slack.wait_for(lambda: "Closed" in card_status(slack, CHANNEL, root["ts"]))
+
+
+def claim_and_wait(
+    sandbox: Sandbox, root: dict[str, Any], user: str, url: str | None = None
+) -> None:
+    """`user` claims the case; returns once the card shows it (Bolt acks before it acts)."""
+    from sandbox.agent_story import card_status, claim
+
+    claim(sandbox.slack, url or sandbox.bot_url, CHANNEL, root["ts"], user)
+    sandbox.slack.wait_for(lambda: "Claimed" in card_status(sandbox.slack, CHANNEL, root["ts"]), 10)

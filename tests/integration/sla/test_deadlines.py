@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from sandbox.agent_story import claim, play_agent_story
+from sandbox.agent_story import card_status, play_agent_story
 from storage.db import session_scope
 from storage.models import SlaEvent
 from tests.integration.harness import CHANNEL, Sandbox
@@ -19,6 +19,7 @@ from tests.integration.sla.steps import (
     LEADS,
     ON_DUTY,
     MovableClock,
+    claim_and_wait,
     close_case,
     deadline_line,
     dm_texts,
@@ -50,7 +51,7 @@ def test_reminder_then_miss_with_escalation_once_each_across_a_restart(sandbox, 
     _, root = sandbox.open_case("lucia", FRAUD)
     assert "P1" in deadline_line(sandbox)
     assert "⏱ first response due <!date^" in deadline_line(sandbox)
-    claim(sandbox.slack, sandbox.bot_url, CHANNEL, root["ts"], AGENT)
+    claim_and_wait(sandbox, root, AGENT)
 
     clock.advance(seconds=65)  # past 50 % of the 2-minute target
     _watch(sandbox)
@@ -176,10 +177,11 @@ def test_a_reply_that_asks_pauses_the_next_response_until_the_customer_answers(s
         text="@lucia Sorry! Which card was it, the one ending in 11?",
         pause=0,
     )
-    sandbox.slack.wait_for(lambda: sandbox.x.replies_to(post["id"]), 10)
+    # The card says so once the reply is recorded (after X took it).
+    sandbox.slack.wait_for(
+        lambda: "waiting on the customer" in card_status(sandbox.slack, CHANNEL, root["ts"]), 10
+    )
     _watch(sandbox)
-    status = next(b for b in sandbox.roots()[0]["blocks"] if b.get("block_id") == "status")
-    assert "waiting on the customer" in status["text"]["text"]
 
     clock.advance(minutes=30)  # far past any 2-minute target: paused, nothing is owed
     _watch(sandbox)
@@ -204,7 +206,7 @@ def test_answered_or_closed_before_the_deadline_sends_nothing(sandbox, tmp_path)
     _start(sandbox, tmp_path, clock, APPROVER_USER_IDS=APPROVER)
     sandbox.customer("answered")
     sandbox.customer("closed")
-    first = sandbox.mention("answered", FRAUD)
+    sandbox.mention("answered", FRAUD)
     sandbox.mention("closed", FRAUD)
     sandbox.cycle()
     answered_root, closed_root = sandbox.roots()
@@ -218,7 +220,9 @@ def test_answered_or_closed_before_the_deadline_sends_nothing(sandbox, tmp_path)
         text="@answered We have blocked the card and a refund is on its way.",
         pause=0,
     )
-    sandbox.slack.wait_for(lambda: sandbox.x.replies_to(first["id"]), 10)
+    sandbox.slack.wait_for(
+        lambda: "Replied" in card_status(sandbox.slack, CHANNEL, answered_root["ts"]), 10
+    )
     close_case(sandbox, closed_root, AGENT)
 
     clock.advance(minutes=30)

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.agent_story import claim
-from tests.integration.harness import CHANNEL, Sandbox
+from tests.integration.harness import Sandbox
 from tests.integration.sla.steps import (
     FRAUD,
     LEADS,
     ON_DUTY,
+    claim_and_wait,
     dm_texts,
     policy_text,
     seed_people,
@@ -93,7 +93,7 @@ def test_two_processes_announce_each_reminder_and_miss_once_across_a_restart(
         sandbox.mention("lucia", FRAUD)
         (root,) = _wait(lambda: sandbox.roots(), 15)
         url = f"http://127.0.0.1:{bots[0].port}/slack/events"
-        claim(sandbox.slack, url, CHANNEL, root["ts"], "U0AGENT1")
+        claim_and_wait(sandbox, root, "U0AGENT1", url)
 
         reminder = _wait(lambda: sla_messages(sandbox, root, "sla_due_soon"), 20)
         assert "<@U0AGENT1>" in reminder[0]
