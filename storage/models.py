@@ -312,9 +312,7 @@ class ListeningProblem(Base):
     noticing the same outage only one alerts."""
 
     __tablename__ = "listening_problem"
-    __table_args__ = (
-        UniqueConstraint("key", "episode", name="uq_listening_problem_episode"),
-    )
+    __table_args__ = (UniqueConstraint("key", "episode", name="uq_listening_problem_episode"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # What failed: "network:x", "slack:not_in_channel"…
