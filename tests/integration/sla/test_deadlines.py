@@ -232,3 +232,27 @@ def test_answered_or_closed_before_the_deadline_sends_nothing(sandbox, tmp_path)
         assert sla_messages(sandbox, root, "sla_missed") == []
     assert [dm_texts(sandbox, lead) for lead in LEADS[1:]] == [[]]
     assert not [d for d in dm_texts(sandbox, APPROVER) if "missed" in d]
+
+
+def test_the_author_can_say_a_reply_leaves_us_waiting_on_the_customer(sqlite_sandbox, tmp_path):
+    from sandbox.agent_story import draft_values, open_draft_modal, wait_for_draft
+    from tests.integration.answer_steps import approve_from_dm
+
+    box = sqlite_sandbox
+    _start(box, tmp_path, MovableClock(), APPROVER_USER_IDS=APPROVER)
+    _, root = box.open_case("lucia", FRAUD)
+    claim_and_wait(box, root, AGENT)
+    modal = open_draft_modal(box.slack, box.bot_url, CHANNEL, root["ts"], AGENT)
+    values = draft_values("@lucia Send us a photo of the receipt, please.", "public")
+    values["waiting"] = {
+        "waiting": {"type": "radio_buttons", "selected_option": {"value": "waiting"}}
+    }
+    status, answer = box.slack.submit_view(
+        box.bot_url, user_id=AGENT, view_id=modal["id"], values=values
+    )
+    assert status == 200 and answer == {}
+    wait_for_draft(box.slack, CHANNEL, root["ts"])
+    approve_from_dm(box, APPROVER)
+    box.slack.wait_for(
+        lambda: "waiting on the customer" in card_status(box.slack, CHANNEL, root["ts"]), 10
+    )
