@@ -357,9 +357,9 @@ def load_timelines(session: Session, case_ids: Iterable[int]) -> dict[int, list[
     ids = list(case_ids)
     keyed: dict[int, list[tuple[datetime, int, CaseEvent]]] = {i: [] for i in ids}
     posts = session.execute(
-        select(Post.case_id, Post.created_at, Post.fetched_at, Post.priority, Post.triage).where(
-            Post.case_id.in_(ids)
-        )
+        select(Post.case_id, Post.created_at, Post.fetched_at, Post.priority, Post.triage)
+        .where(Post.case_id.in_(ids))
+        .order_by(Post.created_at, Post.id)
     )
     for case_id, created_at, fetched_at, priority, triage in posts:
         intent = triage.get("intent") if isinstance(triage, dict) else None

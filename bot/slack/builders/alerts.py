@@ -69,8 +69,8 @@ def build_miss_message(
     """The thread says the target was missed; escalating pings the owner and on-duty."""
     late = _due(notice.due_at, "{date_short_pretty} {time} ({ago})")
     text = (
-        f"🔴 *{escape(notice.label.capitalize())} target missed*: it was due {late} "
-        f"({escape(notice.priority)}, {_length(notice.target)} target)."
+        f"🔴 *{escape(notice.label.capitalize())} target missed*: it was due {late} · "
+        f"{escape(notice.priority)}, {_length(notice.target)} target."
     )
     if escalate:
         pings = [mention(notice.owner)] if notice.owner else []
