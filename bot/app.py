@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App, BoltContext
@@ -30,12 +30,15 @@ from bot.outbound import Sender
 from bot.polling import ProgressFactory
 from bot.server import HttpServer, make_wsgi_app
 from bot.services import CONTEXT_KEY, Services
+from bot.sla.health import ListeningHealth
+from bot.sla.watcher import DeadlineWatcher
 from bot.slack.case_thread import CaseThread
 from bot.slack.directory import Directory
 from bot.slack.failures import SETUP_ERRORS
 from bot.slack.outbox import SlackPublisher
 from bot.socket_mode import GuardedSocketModeHandler
 from storage.db import check_schema, make_engine, make_session_factory
+from storage.models import utcnow
 
 log = logging.getLogger("carethread")
 
@@ -94,6 +97,9 @@ class Runtime:
     cycle: Cycle
     # Where Bolt runs listeners after ack(); drained on shutdown.
     listeners: ThreadPoolExecutor
+    # Service levels: the deadline watcher and listening health (scheduler jobs).
+    deadlines: DeadlineWatcher
+    listening: ListeningHealth
     scheduler: BackgroundScheduler | None = None
     http: HttpServer | None = None
     socket_mode: GuardedSocketModeHandler | None = None
@@ -101,7 +107,9 @@ class Runtime:
     def start(self, *, scheduler: bool = True) -> None:
         """Start serving; tests pass `scheduler=False` and run `cycle.run()` themselves."""
         if scheduler:
-            self.scheduler = start_scheduler(self.cycle, self.settings.poll_interval_seconds)
+            self.scheduler = start_scheduler(
+                self.cycle, self.settings.poll_interval_seconds, self.deadlines, self.listening
+            )
         slack_wsgi = None if self.settings.socket_mode else SlackRequestHandler(self.bolt)
         app = make_wsgi_app(self.health, slack_wsgi, self.settings.slack_signing_secret)
         self.http = HttpServer(app, self.settings.port)
@@ -126,6 +134,8 @@ class Runtime:
             "scheduler": scheduler,
             "last_cycle": self.cycle.last_run_at.isoformat() if self.cycle.last_run_at else None,
             "slack_error": publisher.last_error,
+            "last_deadline_run": _iso(self.deadlines.last_run_at),
+            "listening_problems": self.listening.problems,
         }
 
     def stop(self) -> None:
@@ -156,15 +166,21 @@ class Runtime:
         self.engine.dispose()
 
 
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
 def build_runtime(
     settings: Settings,
     progress_factory: ProgressFactory | None = None,
     extra_networks: Iterable[Network] = (),
+    clock: Callable[[], datetime] = utcnow,
 ) -> Runtime:
     """Everything the bot process runs, wired; raises `StartupError` with advice.
 
     `extra_networks` are connected networks added beside the configured ones (tests use
-    an in-memory network this way).
+    an in-memory network this way); `clock` is what the deadline watcher and listening
+    health take as now (tests move it).
     """
     engine = make_engine(settings.database_url)
     check_schema(engine)
@@ -191,6 +207,8 @@ def build_runtime(
         sender=sender,
     )
     publisher = SlackPublisher(publisher_client, settings.slack_channel_id, networks, thread)
+    deadlines = DeadlineWatcher(factory, settings.sla, thread, networks, clock=clock)
+    listening = ListeningHealth(factory, settings.sla, thread, networks, clock=clock)
     cycle = Cycle(
         factory=factory,
         networks=networks,
@@ -199,10 +217,13 @@ def build_runtime(
         backfill=timedelta(hours=settings.backfill_hours),
         progress_factory=progress_factory,
         triage=make_triage(settings.triage),
+        before_publish=deadlines.run,
     )
     listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-listener")
     bolt = make_bolt_app(settings, services, listeners)
-    return Runtime(settings, engine, factory, networks, services, bolt, cycle, listeners)
+    return Runtime(
+        settings, engine, factory, networks, services, bolt, cycle, listeners, deadlines, listening
+    )
 
 
 def _check_slack(client: WebClient) -> None:

@@ -16,11 +16,14 @@ from dotenv import dotenv_values
 
 from bot.networks.registry import SETTINGS_READERS, NetworkSettings
 from bot.settings_reader import EnvReader
+from bot.sla.policy import Policy, PolicyError, default_policy, load_policy
 from bot.triage import TriageConfig
 from storage.db import DatabaseUrlError, normalize_database_url
 
 DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///carethread.db"
+# The service-level policy read when CARETHREAD_CONFIG is unset and this file exists.
+POLICY_FILE = "carethread.toml"
 # Slack ids: channels C/G/D, users U/W, user groups S.
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -70,6 +73,8 @@ class Settings:
     allow_self_approval: bool = False
     escalation_teams: tuple[EscalationTeam, ...] = ()
     triage: TriageConfig = field(default_factory=TriageConfig)
+    # Response targets, business hours, reminders, escalation and admins (bot.sla).
+    sla: Policy = field(default_factory=default_policy)
 
     @property
     def socket_mode(self) -> bool:
@@ -153,6 +158,21 @@ def _triage(reader: EnvReader) -> TriageConfig:
     )
 
 
+def _sla_policy(reader: EnvReader, triage: TriageConfig) -> Policy:
+    """The policy file named by CARETHREAD_CONFIG, else ./carethread.toml if it exists,
+    else the defaults (RESPONSE_TARGET_MINUTES). Its problems join the other settings'."""
+    path = reader.raw("CARETHREAD_CONFIG")
+    if path is None and Path(POLICY_FILE).is_file():
+        path = POLICY_FILE
+    if path is None:
+        return default_policy(triage.response_target_minutes)
+    try:
+        return load_policy(path, triage.response_target_minutes)
+    except PolicyError as exc:
+        reader.problems.extend(f"CARETHREAD_CONFIG: {problem}" for problem in exc.problems)
+        return default_policy(triage.response_target_minutes)
+
+
 def _networks(reader: EnvReader) -> tuple[NetworkSettings, ...]:
     """Every configured network's block; at least one network must be configured."""
     blocks = tuple(b for read in SETTINGS_READERS if (b := read(reader)) is not None)
@@ -215,6 +235,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"APPROVER_USER_IDS has ids that are not Slack user ids: {', '.join(bad_approvers)}."
         )
     slack_base = r.url("SLACK_API_BASE_URL") or DEFAULT_SLACK_API_BASE_URL
+    triage = _triage(r)
     settings = Settings(
         slack_bot_token=bot_token,
         slack_signing_secret=r.required("SLACK_SIGNING_SECRET", "the Slack app's signing secret"),
@@ -230,7 +251,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         approver_usergroup_id=approver_group,
         allow_self_approval=r.boolean("ALLOW_SELF_APPROVAL", False),
         escalation_teams=_escalation_teams(r),
-        triage=_triage(r),
+        triage=triage,
+        sla=_sla_policy(r, triage),
     )
     try:
         normalize_database_url(settings.database_url)

@@ -17,6 +17,8 @@ from bot.networks.base import Network
 from bot.networks.registry import Networks
 from bot.outbound import Sender
 from bot.polling import PollOutcome, ProgressFactory, poll_network
+from bot.sla.health import LISTENING_JOB_ID, ListeningHealth
+from bot.sla.watcher import DEADLINES_JOB_ID, MAX_SLEEP, DeadlineWatcher
 from bot.slack.outbox import PublishOutcome, SlackPublisher
 from storage.db import exclusive
 
@@ -41,6 +43,9 @@ class Cycle:
     stop: threading.Event = field(default_factory=threading.Event)
     last_run_at: datetime | None = None
     on_done: Callable[[list[PollOutcome], PublishOutcome], None] | None = None
+    # Runs between polling and publishing: the deadline watcher settles new posts'
+    # deadlines so their cards are posted showing them.
+    before_publish: Callable[[], object] | None = None
 
     def run(self) -> tuple[list[PollOutcome], PublishOutcome]:
         """One cycle, unless another process is running one on the same database."""
@@ -61,10 +66,10 @@ class Cycle:
         published: PublishOutcome | None = None
         for outcomes in self._poll_side_by_side():
             polled += outcomes
-            round_ = self.publisher.publish_pending(self.factory, self.stop)
+            round_ = self._publish()
             published = round_ if published is None else _added(published, round_)
         if published is None:  # no network at all: still publish what is left over
-            published = self.publisher.publish_pending(self.factory, self.stop)
+            published = self._publish()
         if not self.stop.is_set():
             # Replies whose sending a crash interrupted: settled (never sent twice) here.
             self.sender.resume_interrupted_sends()
@@ -72,6 +77,12 @@ class Cycle:
         if self.on_done:
             self.on_done(polled, published)
         return polled, published
+
+    def _publish(self) -> PublishOutcome:
+        # Deadlines first, so a new card is posted already showing its timer.
+        if self.before_publish and not self.stop.is_set():
+            self.before_publish()
+        return self.publisher.publish_pending(self.factory, self.stop)
 
     def _poll_side_by_side(self) -> Iterator[list[PollOutcome]]:
         """Each network's poll outcomes, in the order the polls finish."""
@@ -103,8 +114,14 @@ def _added(earlier: PublishOutcome, later: PublishOutcome) -> PublishOutcome:
     )
 
 
-def start_scheduler(cycle: Cycle, interval_seconds: int) -> BackgroundScheduler:
-    """One scheduler, one poll job: at most one run at a time, missed runs coalesced."""
+def start_scheduler(
+    cycle: Cycle,
+    interval_seconds: int,
+    deadlines: DeadlineWatcher | None = None,
+    listening: ListeningHealth | None = None,
+) -> BackgroundScheduler:
+    """One scheduler: the poll job, the deadline watcher and listening health; each at
+    most one run at a time, missed runs coalesced, each with its own DB sessions."""
     scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(
         cycle.run,
@@ -118,5 +135,55 @@ def start_scheduler(cycle: Cycle, interval_seconds: int) -> BackgroundScheduler:
         next_run_time=datetime.now(UTC),
         replace_existing=True,
     )
+    if deadlines is not None:
+        make_deadline_job(scheduler, deadlines)
+    if listening is not None:
+        make_listening_job(scheduler, listening, interval_seconds)
     scheduler.start()
     return scheduler
+
+
+def make_deadline_job(scheduler: BackgroundScheduler, watcher: DeadlineWatcher) -> None:
+    """The deadline watcher: after each run it sets its next run to the next interesting
+    time it found (a reminder point or deadline), at most `MAX_SLEEP` away."""
+
+    def wake(at: datetime) -> None:
+        # Never "now": the running instance still counts against max_instances.
+        soonest = datetime.now(UTC) + timedelta(seconds=1)
+        job = scheduler.get_job(DEADLINES_JOB_ID)
+        if job is not None:
+            job.modify(next_run_time=max(at, soonest))
+
+    watcher.on_next = wake
+    seconds = int(MAX_SLEEP.total_seconds())
+    scheduler.add_job(
+        watcher.run,
+        "interval",
+        seconds=seconds,
+        id=DEADLINES_JOB_ID,
+        name="Chase response targets: reminders, misses, card states",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=seconds,
+        next_run_time=datetime.now(UTC),
+        replace_existing=True,
+    )
+
+
+def make_listening_job(
+    scheduler: BackgroundScheduler, health: ListeningHealth, interval_seconds: int
+) -> None:
+    """Listening health, once per poll interval: alerts admins when listening stops and
+    when it recovers."""
+    scheduler.add_job(
+        health.run,
+        "interval",
+        seconds=interval_seconds,
+        id=LISTENING_JOB_ID,
+        name="Tell admins when listening stops or recovers",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=interval_seconds,
+        next_run_time=datetime.now(UTC) + timedelta(seconds=interval_seconds),
+        replace_existing=True,
+    )

@@ -11,9 +11,10 @@ services call these; deadline timers read the same events.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement
@@ -26,6 +27,26 @@ from storage.models import AuditEvent, Case, Customer
 
 # The actor of what Carethread did by itself.
 BOT = "carethread"
+# `Case.sla_next_check_at` meaning "look at this case on the next run": earlier than any
+# clock, so a test's clock or a skewed host still sees it due.
+CHECK_NOW = datetime(2000, 1, 1, tzinfo=UTC)
+# Question marks as languages write them (Spanish opens with ¿; CJK and Arabic have their
+# own). Links are left out first: a URL's query string is not a question.
+_QUESTION = re.compile(r"[?¿？؟]")
+_LINK = re.compile(r"\S+://\S+|www\.\S+")
+
+
+def asks_customer(text: str, override: bool | None = None) -> bool:
+    """Whether a reply waits on the customer: the author said so, or the text asks a
+    question."""
+    if override is not None:
+        return override
+    return bool(_QUESTION.search(_LINK.sub(" ", text)))
+
+
+def mark_for_deadlines(case: Case) -> None:
+    """Something the deadlines depend on changed: the watcher looks at the case next run."""
+    case.sla_next_check_at = CHECK_NOW
 
 
 def audit(case_id: int, actor: str, action: AuditAction, **details: Any) -> AuditEvent:
@@ -78,6 +99,8 @@ def reopen(case: Case, post_external_id: str) -> AuditEvent:
     case.close_reason = None
     case.first_response_at = None
     case.respond_by = None
+    case.waiting_on_customer = False
+    mark_for_deadlines(case)
     return audit(case.id, BOT, AuditAction.REOPEN, **previous, post=post_external_id)
 
 
@@ -85,7 +108,10 @@ def customer_posted(
     case: Case, *, at: datetime, priority: Priority, response_target: timedelta | None
 ) -> None:
     """A customer post joined the case: it is as urgent as its most urgent message, and
-    it waits for an answer again if we had replied."""
+    it waits for an answer again if we had replied (an answer to our question restarts the
+    next-response clock)."""
+    case.waiting_on_customer = False
+    mark_for_deadlines(case)
     case.last_customer_post_at = max(case.last_customer_post_at or at, at)
     case.priority = min(Priority.parse(case.priority), priority)
     if case.status == CaseStatus.REPLIED:
@@ -106,12 +132,16 @@ def reply_posted(
     url: str,
     at: datetime,
     reconciled: bool = False,
+    asked: bool = False,
 ) -> AuditEvent:
-    """An approved reply reached the network: the case is answered (unless closed meanwhile)."""
+    """An approved reply reached the network: the case is answered (unless closed
+    meanwhile); `asked`: it asked the customer something, so we wait on them."""
     if case.first_response_at is None:
         case.first_response_at = at
     if case.status != CaseStatus.CLOSED:
         case.status = CaseStatus.REPLIED
+        case.waiting_on_customer = asked
+    mark_for_deadlines(case)
     return audit(
         case.id,
         BOT,
@@ -120,6 +150,7 @@ def reply_posted(
         visibility=visibility,
         url=url,
         reconciled=reconciled or None,
+        asks_customer=asked or None,
     )
 
 
@@ -216,6 +247,13 @@ def close(case_id: int, user: str, reason: str, now: datetime) -> Transition:
     return Transition(
         case_id,
         (Case.status != CaseStatus.CLOSED,),
-        dict(status=CaseStatus.CLOSED, close_reason=reason, closed_at=now, updated_at=now),
+        dict(
+            status=CaseStatus.CLOSED,
+            close_reason=reason,
+            closed_at=now,
+            updated_at=now,
+            waiting_on_customer=False,
+            sla_next_check_at=CHECK_NOW,
+        ),
         audit(case_id, user, AuditAction.CLOSE, reason=reason),
     )

@@ -264,6 +264,7 @@ class Sender:
             if not done:
                 return SendOutcome.NOT_MINE
             case = session.get_one(Case, claim.case_id)
+            override = session.get_one(Draft, claim.draft_id).asks_customer
             session.add(
                 lifecycle.reply_posted(
                     case,
@@ -272,6 +273,7 @@ class Sender:
                     url=sent.url,
                     at=now,
                     reconciled=reconciled,
+                    asked=lifecycle.asks_customer(claim.outgoing.text, override),
                 )
             )
             snapshots = self._load_snapshots(session, claim.draft_id)

@@ -4,9 +4,11 @@ The checkpoint moves in the same transaction that stores the posts, so a crash o
 an error never skips a post. A rate limit pauses the stream until the network's reset
 time; nothing here sleeps. One stream's failure never keeps the others from polling.
 
-A failure is recorded on the stream's checkpoint for the admins: the error in words
-(`last_error`), whether it passes by itself (`last_error_retryable`) and when the current
-run of failures began (`failing_since`); a successful poll clears all three.
+A failure is recorded on the stream's checkpoint for the admins (listening health, in
+`bot/sla/health.py`): the error in words (`last_error`), whether it passes by itself
+(`last_error_retryable`), how many polls in a row failed (`failures`) and when the run
+began (`failing_since`); a successful poll clears them. A rate limit is the network pacing
+us, not a failure: it pauses the stream and starts no run.
 """
 
 from __future__ import annotations
@@ -140,7 +142,7 @@ def _store(
             checkpoint.last_success_at = now
             checkpoint.last_error = None
             checkpoint.last_error_retryable = None
-            checkpoint.failing_since = None
+            checkpoint.failures, checkpoint.failing_since = 0, None
     if stored:
         log.info("%s %s: %d new post(s)", network_name, stream, len(stored))
     return len(stored)
@@ -172,5 +174,6 @@ def _record_failure(
         checkpoint.last_error_retryable = error.retryable
         checkpoint.paused_until = paused_until
         # A rate limit is the network pacing us, not a failure: it starts no run.
-        if checkpoint.failing_since is None and not isinstance(error, RateLimited):
-            checkpoint.failing_since = utcnow()
+        if not isinstance(error, RateLimited):
+            checkpoint.failures = (checkpoint.failures or 0) + 1
+            checkpoint.failing_since = checkpoint.failing_since or utcnow()

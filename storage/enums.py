@@ -80,3 +80,6 @@ class AuditAction(StrEnum):
     CLOSE = "close"
     MOVE_TO_PRIVATE = "move_to_private"
     REVEAL_PERSONAL_DATA = "reveal_personal_data"
+    # Service levels: a target turned due soon (reminder) or was missed (escalation).
+    SLA_DUE_SOON = "sla_due_soon"
+    SLA_MISSED = "sla_missed"

@@ -130,6 +130,12 @@ class Case(Base):
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     close_reason: Mapped[str | None] = mapped_column(String(32))
+    # Our last reply asked the customer something: the next-response clock is paused.
+    waiting_on_customer: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Service levels (bot.sla): when the deadline watcher must look at this case again
+    # (NULL: nothing runs), and what its targets showed when it last looked (for the card).
+    sla_next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    sla_state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     customer: Mapped[Customer] = relationship(lazy="joined")
     brand: Mapped[BrandAccount] = relationship(lazy="joined")
@@ -197,9 +203,9 @@ class PollCheckpoint(Base):
     # Whether the last error passes by itself (an outage, a rate limit) or needs a person
     # (revoked credentials, a feed that is gone or malformed); None while polling works.
     last_error_retryable: Mapped[bool | None] = mapped_column(Boolean)
-    # When the current run of failed polls began; None while polling works. A rate limit
-    # is not a failure and neither starts nor ends a run. Admin alerts key on it: one
-    # notice per run, however many polls fail in it.
+    # Failed polls in a row and since when (a rate-limit pause is not a failure and
+    # neither starts nor ends a run): listening health alerts once per run.
+    failures: Mapped[int] = mapped_column(Integer, default=0)
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -248,6 +254,9 @@ class Draft(Base):
     external_id: Mapped[str | None] = mapped_column(String(300))
     external_url: Mapped[str | None] = mapped_column(String(2000))
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # The author's answer to "waiting on the customer after this reply?": None lets the
+    # text decide (a question pauses the next-response clock).
+    asks_customer: Mapped[bool | None] = mapped_column(Boolean)
     # The draft's message in the case thread.
     slack_channel: Mapped[str | None] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))
@@ -273,3 +282,46 @@ class DraftNotice(Base):
     ts: Mapped[str] = mapped_column(String(32))
 
     draft: Mapped[Draft] = relationship(back_populates="notices")
+
+
+class SlaEvent(Base):
+    """A target of a case turned due soon or was missed: recorded once per case, target
+    and occurrence (the unique constraint is the guarantee), then announced."""
+
+    __tablename__ = "sla_event"
+    __table_args__ = (
+        UniqueConstraint("case_id", "target", "occurrence", "kind", name="uq_sla_event_once"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    # first_response, next_response, resolution
+    target: Mapped[str] = mapped_column(String(16))
+    occurrence: Mapped[int] = mapped_column(Integer)
+    # due_soon or missed
+    kind: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[str] = mapped_column(String(2))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Set after Slack took the announcement; NULL when it was not announced (quiet by
+    # policy, or Slack refused: it is never announced twice).
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ListeningProblem(Base):
+    """One outage of listening (a network stream, Slack's channel or token), alerted once
+    when it starts and once when it ends. (key, episode) is unique, so of two processes
+    noticing the same outage only one alerts."""
+
+    __tablename__ = "listening_problem"
+    __table_args__ = (UniqueConstraint("key", "episode", name="uq_listening_problem_episode"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What failed: "network:x", "slack:not_in_channel"…
+    key: Mapped[str] = mapped_column(String(200))
+    episode: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recovery_noted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

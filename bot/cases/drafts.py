@@ -29,6 +29,8 @@ class DraftSubmission:
     text: str
     visibility: str
     user: str
+    # Waiting on the customer after this reply, as the author chose (None: the text decides).
+    asks_customer: bool | None = None
 
 
 def guard_config(config: TriageConfig, brand_external_id: str) -> TriageConfig:
@@ -107,6 +109,7 @@ def draft_form(services: Services, case_id: int, draft_id: int | None = None) ->
             public_refusal = f"Carethread cannot answer publicly on {network.label}."
         visibility = Visibility.PRIVATE if public_refusal else Visibility.PUBLIC
         text = network.draft_prefill(handle, visibility)
+        asks: bool | None = None
         if draft_id is not None:
             draft = session.get(Draft, draft_id)
             if draft is None or draft.case_id != case_id:
@@ -114,6 +117,7 @@ def draft_form(services: Services, case_id: int, draft_id: int | None = None) ->
             if draft.status != DraftStatus.PENDING:
                 raise Conflict("This draft was already decided on; write a new one instead.")
             text, visibility = draft.text, Visibility(draft.visibility)
+            asks = draft.asks_customer
         return DraftFormView(
             case_id=case_id,
             draft_id=draft_id,
@@ -126,6 +130,7 @@ def draft_form(services: Services, case_id: int, draft_id: int | None = None) ->
             network=services.networks.look(case.network),
             reply_hint=network.reply_hint(),
             public_refusal=public_refusal,
+            asks_customer=asks,
         )
 
 
@@ -189,6 +194,7 @@ def save_draft(services: Services, submission: DraftSubmission) -> int:
             submission.text,
             Visibility(submission.visibility),
             written_after=seen,
+            asks_customer=submission.asks_customer,
         )
     present_draft(services, draft_id, submission.user)
     return draft_id
@@ -202,6 +208,7 @@ def add_draft(
     visibility: Visibility,
     *,
     written_after: datetime,
+    asks_customer: bool | None = None,
 ) -> int:
     """Insert a pending draft and its audit event; the caller's unit of work commits both."""
     draft = Draft(
@@ -211,6 +218,7 @@ def add_draft(
         visibility=visibility,
         status=DraftStatus.PENDING,
         written_after=written_after,
+        asks_customer=asks_customer,
     )
     session.add(draft)
     session.flush()
@@ -256,6 +264,7 @@ def _edit(services: Services, submission: DraftSubmission) -> DraftSnapshot:
                 text=submission.text,
                 visibility=submission.visibility,
                 editor_slack_id=submission.user,
+                asks_customer=submission.asks_customer,
                 # The editor saw the conversation as it is now.
                 written_after=seen,
                 updated_at=utcnow(),

@@ -23,6 +23,8 @@ _SHOWN = (
     "url",
     "post",
     "note",
+    "target",
+    "due",
 )
 
 

@@ -61,3 +61,13 @@ class Field(StrEnum):
     REASON = "reason"
     TEAM = "team"
     NOTE = "note"
+    # The draft modal's "after this reply": waiting on the customer or not (unset: the
+    # text decides, a question pauses the next-response clock).
+    WAITING = "waiting"
+
+
+class Waiting(StrEnum):
+    """Options of the draft modal's `Field.WAITING`."""
+
+    YES = "waiting"
+    NO = "not_waiting"

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.networks.registry import NetworkLook
 from bot.triage import Triage, mask_pii
-from storage.enums import CaseStatus, DraftStatus, Priority, Visibility
+from storage.enums import AWAITING_REPLY, CaseStatus, DraftStatus, Priority, Visibility
 from storage.models import Case, Draft, Post
 
 UNKNOWN_NETWORK = NetworkLook(name="", label="the network")
@@ -52,6 +53,17 @@ class PostView:
 
 
 @dataclass(frozen=True)
+class DeadlineView:
+    """A running target as the card shows it (from the deadline watcher's last look)."""
+
+    # "first response", "next response", "resolution"
+    label: str
+    due_at: datetime | None
+    # "normal", "due_soon", "overdue" or "paused"
+    phase: str = "normal"
+
+
+@dataclass(frozen=True)
 class CaseView:
     id: int
     status: CaseStatus
@@ -64,6 +76,10 @@ class CaseView:
     created_at: datetime | None = None
     close_reason: str | None = None
     network: NetworkLook = UNKNOWN_NETWORK
+    # The running response target (first or next) and the resolution target, if any.
+    deadline: DeadlineView | None = None
+    resolution: DeadlineView | None = None
+    waiting_on_customer: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,6 +119,9 @@ class DraftFormView:
     reply_hint: str = ""
     # Why the network refuses a public reply to this post, when it does.
     public_refusal: str | None = None
+    # The author's choice when editing: waiting on the customer after this reply (None:
+    # the text decides).
+    asks_customer: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +208,42 @@ def customer_view(case: Case) -> CustomerView:
     )
 
 
+def _deadline(entry: Any) -> DeadlineView | None:
+    if not isinstance(entry, dict) or "label" not in entry:
+        return None
+    due = entry.get("due")
+    return DeadlineView(
+        label=str(entry["label"]),
+        due_at=datetime.fromisoformat(due) if isinstance(due, str) else None,
+        phase=str(entry.get("phase") or "normal"),
+    )
+
+
+def response_deadline(case: Case) -> DeadlineView | None:
+    """The response target the card shows while the case waits for our answer.
+
+    The watcher's last look gives its phase; a deadline it has not looked at yet (a post
+    that just arrived) shows as normal until it does.
+    """
+    if case.status not in AWAITING_REPLY or case.respond_by is None:
+        return None
+    label = "first response" if case.first_response_at is None else "next response"
+    looked = _deadline((case.sla_state or {}).get("response"))
+    if looked is not None and looked.due_at == case.respond_by and looked.label == label:
+        return looked
+    return DeadlineView(label=label, due_at=case.respond_by)
+
+
+def resolution_deadline(case: Case) -> DeadlineView | None:
+    """The resolution target the card shows while the case is open (if the policy sets one)."""
+    return _deadline((case.sla_state or {}).get("resolution")) if case.is_open else None
+
+
+def shown_deadlines(case: Case) -> tuple[DeadlineView | None, DeadlineView | None]:
+    """What the card shows of the case's targets: a change means a card update."""
+    return response_deadline(case), resolution_deadline(case)
+
+
 def case_view(case: Case, network: NetworkLook = UNKNOWN_NETWORK) -> CaseView:
     return CaseView(
         id=case.id,
@@ -202,6 +257,9 @@ def case_view(case: Case, network: NetworkLook = UNKNOWN_NETWORK) -> CaseView:
         created_at=case.created_at,
         close_reason=case.close_reason,
         network=network,
+        deadline=response_deadline(case),
+        resolution=resolution_deadline(case),
+        waiting_on_customer=bool(case.waiting_on_customer) and case.is_open,
     )
 
 

@@ -4,7 +4,7 @@ from slack_bolt import Ack, BoltContext
 
 from bot.cases.drafts import DraftSubmission, check_draft, save_draft
 from bot.services import services_of
-from bot.slack.ids import Field
+from bot.slack.ids import Field, Waiting
 from handlers.views.submission import Submission
 
 
@@ -17,6 +17,7 @@ def handle_draft_submission(ack: Ack, body: dict[str, Any], context: BoltContext
         text=submission.values.get(Field.TEXT, ""),
         visibility=submission.values.get(Field.VISIBILITY, ""),
         user=submission.user,
+        asks_customer=_waiting(submission.values.get(Field.WAITING, "")),
     )
     services = services_of(context)
     errors = check_draft(services, draft)
@@ -25,3 +26,12 @@ def handle_draft_submission(ack: Ack, body: dict[str, Any], context: BoltContext
         return
     ack()
     save_draft(services, draft)
+
+
+def _waiting(choice: str) -> bool | None:
+    """The modal's "after this reply" choice; unset lets the reply's text decide."""
+    if choice == Waiting.YES:
+        return True
+    if choice == Waiting.NO:
+        return False
+    return None

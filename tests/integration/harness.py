@@ -17,8 +17,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot.app import Runtime, build_runtime
@@ -30,6 +31,7 @@ from sandbox.slack_api import SlackStandIn
 from sandbox.slack_socket_mode import SocketModeStandIn
 from sandbox.x_api import XStandIn
 from storage.db import make_engine, upgrade
+from storage.models import utcnow
 
 CHANNEL = "C0CASES"
 AGENTS = {"U0AGENT1": "maria", "U0AGENT2": "jordan", "U0LEAD": "lead", "U0LEAD2": "lead2"}
@@ -96,12 +98,20 @@ class Sandbox:
 
     # -- the bot ------------------------------------------------------------------
     def start_bot(
-        self, *, scheduler: bool = False, extra_networks: Sequence[Network] = (), **overrides: str
+        self,
+        *,
+        scheduler: bool = False,
+        extra_networks: Sequence[Network] = (),
+        clock: Callable[[], datetime] = utcnow,
+        **overrides: str,
     ) -> Runtime:
         """Start the real bot in this process (stopping a previous one first);
-        `extra_networks` are connected beside the configured ones."""
+        `extra_networks` are connected beside the configured ones; `clock` is the deadline
+        watcher's and listening health's now."""
         self.stop_bot()
-        self.runtime = build_runtime(self.settings(**overrides), extra_networks=extra_networks)
+        self.runtime = build_runtime(
+            self.settings(**overrides), extra_networks=extra_networks, clock=clock
+        )
         self.runtime.start(scheduler=scheduler)
         if self.socket:
             socket = self.socket

@@ -30,4 +30,4 @@ def test_a_message_after_our_reply_puts_the_case_back_in_the_queue(sandbox: Sand
     status = card_status(sandbox.slack, CHANNEL, root["ts"])
     assert "Replied" not in status and "Claimed" in status
     triage = next(b for b in sandbox.roots()[0]["blocks"] if b.get("block_id") == "triage")
-    assert "respond by" in triage["elements"][0]["text"]
+    assert "next response due" in triage["elements"][0]["text"]

@@ -105,7 +105,14 @@ def test_poll_job_is_registered_once_with_overlap_protection(sqlite_sandbox):
     job = runtime.scheduler.get_job(POLL_JOB_ID)
     assert job.max_instances == 1 and job.coalesce is True
     assert job.trigger.interval == timedelta(seconds=1)
-    assert len(runtime.scheduler.get_jobs()) == 1
+    # Beside the poll: the deadline watcher and listening health, each registered once.
+    jobs = runtime.scheduler.get_jobs()
+    assert sorted(j.id for j in jobs) == [
+        "carethread.deadlines",
+        "carethread.listening",
+        POLL_JOB_ID,
+    ]
+    assert all(j.max_instances == 1 and j.coalesce is True for j in jobs)
 
 
 def test_two_processes_on_one_database_never_poll_at_once(sandbox):

@@ -112,3 +112,29 @@ def test_raced_steps_have_one_winner_and_one_audit_event(factory):
         assert case.escalated_to == "billing" and case.owner_slack_id is None
         actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions == ["open", "claim", "take_over", "escalate", "close"]
+
+
+def test_a_reply_asks_the_customer_something_when_it_has_a_question_mark_outside_links():
+    assert lifecycle.asks_customer("@lucia ¿Nos pasas el número de pedido?")
+    assert lifecycle.asks_customer("@ana Which card was it? We will block it.")
+    assert not lifecycle.asks_customer(
+        "@ana Write to us here: https://x.com/messages/compose?recipient_id=1"
+    )
+    assert not lifecycle.asks_customer("@ana Done, the refund is on its way.")
+    # The author's choice in the draft modal wins over the text.
+    assert lifecycle.asks_customer("Done.", override=True)
+    assert not lifecycle.asks_customer("Anything else?", override=False)
+
+
+def test_our_reply_that_asks_leaves_the_case_waiting_on_the_customer_until_they_answer():
+    case = a_case(status=CaseStatus.CLAIMED, owner_slack_id="U0A")
+    event = lifecycle.reply_posted(
+        case, draft_id=1, visibility=Visibility.PUBLIC, url="u", at=T0, asked=True
+    )
+    assert case.waiting_on_customer and event.details["asks_customer"] is True
+    assert case.sla_next_check_at == lifecycle.CHECK_NOW
+    case.sla_next_check_at = None
+    lifecycle.customer_posted(
+        case, at=T0 + timedelta(hours=1), priority=Priority.P3, response_target=None
+    )
+    assert not case.waiting_on_customer and case.sla_next_check_at == lifecycle.CHECK_NOW

@@ -29,8 +29,8 @@ from bot.slack.text import (
     one_line,
     slack_date,
 )
-from bot.slack.views import CaseView, CustomerView, PostView
-from storage.enums import AWAITING_REPLY, CaseStatus
+from bot.slack.views import CaseView, CustomerView, DeadlineView, PostView
+from storage.enums import CaseStatus
 
 # Room left in a section for the "see full post" link after the cut text.
 _POST_TEXT_LIMIT = SECTION_TEXT_LIMIT - 200
@@ -126,6 +126,8 @@ def status_line(case: CaseView) -> str:
         line = f"✅ *Replied*{owner}"
         if case.first_response_at and case.created_at:
             line += f" · first response in {_duration(case.first_response_at - case.created_at)}"
+        if case.waiting_on_customer:
+            line += " · ⏸ waiting on the customer"
         return line
     reason = f" · {escape(case.close_reason)}" if case.close_reason else ""
     return f"🔒 *Closed*{reason}"
@@ -184,15 +186,27 @@ def _triage_line(case: CaseView | None, post: PostView) -> str:
     detail = " · ".join(escape(r) for r in reasons if r)
     parts.append(f"*{escape(triage.priority)}* {detail}".rstrip())
     # Only while the case waits for an answer (a follow-up after our reply waits again).
-    if case and case.respond_by and case.status in AWAITING_REPLY:
-        # "today 10:30" / "tomorrow 09:17": a P3 deadline is a day away.
-        by = slack_date(
-            case.respond_by.timestamp(),
-            "{date_short_pretty} {time}",
-            case.respond_by.strftime("%Y-%m-%d %H:%M UTC"),
-        )
-        parts.append(f"⏱ respond by {by}")
+    if case:
+        parts += [deadline_text(d) for d in (case.deadline, case.resolution) if d is not None]
     return " · ".join(parts)
+
+
+def deadline_text(deadline: DeadlineView) -> str:
+    """ "⏱ first response due today 14:05", amber when due soon, red with how late when
+    overdue (Slack's date token: each reader's own time zone, and "ago" stays current
+    without updating the card)."""
+    label, due = deadline.label, deadline.due_at
+    if deadline.phase == "paused" or due is None:
+        return f"⏸ {label} paused: waiting on the customer"
+    fallback = due.strftime("%Y-%m-%d %H:%M UTC")
+    if deadline.phase == "overdue":
+        late = slack_date(due.timestamp(), "{date_short_pretty} {time} ({ago})", fallback)
+        return f"🔴 *{label} overdue*: was due {late}"
+    # "today 10:30" / "tomorrow 09:17": a P3 deadline is a day away.
+    when = slack_date(due.timestamp(), "{date_short_pretty} {time}", fallback)
+    if deadline.phase == "due_soon":
+        return f"🟠 *{label} due soon*: {when}"
+    return f"⏱ {label} due {when}"
 
 
 def case_actions(case: CaseView, post: PostView) -> ActionsBlock:

@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.slack.builders.thread import CLOSE_REASONS, visibility_label
-from bot.slack.ids import Callback, Field
+from bot.slack.ids import Callback, Field, Waiting
 from bot.slack.text import cut_escaped, escape, link
 from bot.slack.views import DraftFormView
 from storage.enums import Visibility
@@ -64,6 +64,7 @@ def build_draft_modal(form: DraftFormView) -> View:
                 elements=[MarkdownTextObject(text=f"⚠️ {escape(form.public_refusal)}")],
             )
         )
+    blocks.append(_waiting_input(form.asks_customer))
     metadata = {"case_id": form.case_id, "draft_id": form.draft_id}
     return _modal(
         Callback.DRAFT,
@@ -71,6 +72,24 @@ def build_draft_modal(form: DraftFormView) -> View:
         "Save draft",
         metadata,
         blocks,
+    )
+
+
+def _waiting_input(asks_customer: bool | None) -> InputBlock:
+    """After this reply, are we waiting on the customer? Unset lets the text decide."""
+    options = [
+        Option(value=Waiting.YES, label="Waiting on the customer (pause the response timer)"),
+        Option(value=Waiting.NO, label="Not waiting on the customer"),
+    ]
+    chosen = None if asks_customer is None else options[0 if asks_customer else 1]
+    return InputBlock(
+        block_id=Field.WAITING,
+        label="After this reply",
+        optional=True,
+        element=RadioButtonsElement(
+            action_id=Field.WAITING, options=options, initial_option=chosen
+        ),
+        hint="Leave unset and a reply that asks a question (?) pauses the timer.",
     )
 
 

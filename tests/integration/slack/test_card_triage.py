@@ -53,7 +53,7 @@ def test_card_shows_language_intent_sentiment_priority_and_deadline(sqlite_sandb
         "negative",
         "48k followers",
         "urgent",
-        "respond by <!date^",
+        "first response due <!date^",
     ):
         assert expected in line, line
 

@@ -8,7 +8,7 @@ from bot.networks.registry import NetworkLook
 from bot.slack.builders.card import build_case_card, build_follow_up, build_minimal_card
 from bot.slack.builders.common import blocks_as_dicts
 from bot.slack.ids import Action
-from bot.slack.views import CaseView
+from bot.slack.views import CaseView, DeadlineView
 from tests.unit.slack.builders.examples import EXPOSED, WHEN, X, customer, post, triage
 
 CUSTOMER = customer()
@@ -135,14 +135,27 @@ def test_follow_up_pings_previous_owner_when_reopened():
     assert "<@U0AGENT>" in rendered and "reopened" in rendered
 
 
-def test_deadline_a_day_away_names_the_day():
-    case = _case(id=1, respond_by=WHEN + timedelta(hours=24))
+def _deadline_line(deadline: DeadlineView) -> str:
+    case = _case(id=1, deadline=deadline)
     _, blocks = build_case_card(
         case, post("question", triage=triage(priority="P3", reasons=("question",)))
     )
-    line = blocks_as_dicts(blocks)[3]["elements"][0]["text"]
-    assert "respond by <!date^" in line and "{date_short_pretty} {time}" in line
+    return blocks_as_dicts(blocks)[3]["elements"][0]["text"]
+
+
+def test_deadline_a_day_away_names_the_day():
+    line = _deadline_line(DeadlineView("first response", WHEN + timedelta(hours=24)))
+    assert "⏱ first response due <!date^" in line and "{date_short_pretty} {time}" in line
     assert "2026-11-24 10:15 UTC" in line  # the fallback for clients without date tokens
+
+
+def test_a_deadline_turns_amber_then_red_with_how_late():
+    soon = _deadline_line(DeadlineView("first response", WHEN, phase="due_soon"))
+    assert "🟠 *first response due soon*: <!date^" in soon
+    late = _deadline_line(DeadlineView("next response", WHEN, phase="overdue"))
+    assert "🔴 *next response overdue*: was due <!date^" in late and "({ago})" in late
+    paused = _deadline_line(DeadlineView("next response", None, phase="paused"))
+    assert "⏸ next response paused: waiting on the customer" in paused
 
 
 def test_card_menu_offers_history_and_unclaim_only_when_owned():

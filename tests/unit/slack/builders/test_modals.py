@@ -34,3 +34,27 @@ def test_draft_modal_prefill_and_search_posts() -> None:
     shown = json.dumps(view)
     assert "did not mention" in shown and "<!channel>" not in shown
     assert "280 characters as X counts" in shown
+
+
+def test_draft_modal_asks_whether_we_wait_on_the_customer_unset_by_default() -> None:
+    def waiting(asks_customer):
+        form = DraftFormView(
+            case_id=7,
+            customer_handle="pepe",
+            post_text="hi",
+            post_url="https://x.com/pepe/status/1",
+            publicly_replyable=True,
+            text="@pepe ",
+            visibility="public",
+            network=X,
+            draft_id=3,
+            asks_customer=asks_customer,
+        )
+        view = build_draft_modal(form).to_dict()
+        return next(b for b in view["blocks"] if b["block_id"] == "waiting")
+
+    block = waiting(None)
+    assert block["optional"] is True and "initial_option" not in block["element"]
+    assert "question" in block["hint"]["text"]
+    assert waiting(True)["element"]["initial_option"]["value"] == "waiting"
+    assert waiting(False)["element"]["initial_option"]["value"] == "not_waiting"
