@@ -17,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest import TriageFn, ingest_posts, upsert_brand
+from bot.metrics.cost import read_kind
+from bot.metrics.usage import record_usage
 from bot.networks.base import Network, NetworkError, ProgressCallback, RateLimited, Stream
 from storage.db import session_scope
 from storage.models import BrandAccount, PollCheckpoint, utcnow
@@ -100,6 +102,8 @@ def poll_stream(
     with session_scope(factory) as session:
         brand = session.get_one(BrandAccount, brand_id)
         stored = ingest_posts(session, brand, page.posts, triage)
+        # Networks bill per item read (X does): counted with what it covers.
+        record_usage(session, network_name, read_kind(name), len(page.posts), now)
         checkpoint = _checkpoint(session, network_name, name)
         # The cursor is the network's business: it returns one only to move forward.
         if page.cursor:
