@@ -20,6 +20,7 @@ from bot.ingest import TriageFn, ingest_posts, upsert_brand
 from bot.metrics.cost import read_kind
 from bot.metrics.usage import record_usage
 from bot.networks.base import Network, NetworkError, ProgressCallback, RateLimited, Stream
+from bot.observability.prometheus import POSTS_INGESTED
 from storage.db import session_scope
 from storage.models import BrandAccount, PollCheckpoint, utcnow
 
@@ -111,6 +112,7 @@ def poll_stream(
         checkpoint.last_success_at = now
         checkpoint.last_error = None
         checkpoint.paused_until = page.pause_until
+    POSTS_INGESTED.labels(network_name).inc(len(stored))
     if stored:
         log.info("%s %s: %d new post(s)", network_name, name, len(stored))
     return PollOutcome(name, stored=len(stored), skipped_until=page.pause_until)

@@ -1,7 +1,8 @@
-"""The HTTP front: Slack's `POST /slack/events` and `GET /healthz`, served by waitress.
+"""The HTTP front: Slack's `POST /slack/events`, `GET /healthz` and Prometheus's
+`GET /metrics`, served by waitress.
 
 waitress is a production WSGI server (pure Python, threads), unlike Bolt's
-development server. In Socket Mode only `/healthz` is served.
+development server. In Socket Mode only `/healthz` and `/metrics` are served.
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 HealthCheck = Callable[[], tuple[bool, dict[str, Any]]]
 
 
-def make_wsgi_app(health: HealthCheck, slack: WSGIApp | None) -> WSGIApp:
+def make_wsgi_app(
+    health: HealthCheck, slack: WSGIApp | None, metrics: WSGIApp | None = None
+) -> WSGIApp:
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == "/metrics" and metrics is not None and method in {"GET", "HEAD"}:
+            return metrics(environ, start_response)
         if path == "/healthz" and method in {"GET", "HEAD"}:
             healthy, details = health()
             body = json.dumps({"ok": healthy, **details}).encode()

@@ -11,9 +11,11 @@ policy in one place; errors before `ack()` still go through Bolt (HTTP 500 + han
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from typing import Any
 
+from bot.observability.prometheus import observe_action
 from handlers.errors import handle_error
 
 Listener = Callable[..., None]
@@ -25,11 +27,14 @@ def reported(listener: Listener) -> Listener:
 
     @functools.wraps(listener)
     def run(**kwargs: Any) -> None:
+        started = time.monotonic()
         try:
             listener(**kwargs)
         except Exception as error:
             if kwargs["ack"].response is None:
                 raise  # not acknowledged: Bolt answers 500 and calls the same handler
             handle_error(error, kwargs["body"], kwargs["context"].client)
+        finally:
+            observe_action(listener.__name__, started)
 
     return run

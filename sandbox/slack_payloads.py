@@ -196,3 +196,107 @@ def view_closed(*, team: dict, user: dict, view: dict, is_cleared: bool) -> dict
         "enterprise": None,
         "is_enterprise_install": False,
     }
+
+
+def post_signed(
+    url: str, body: str, content_type: str, signing_secret: str, timeout: float
+) -> tuple[int, str]:
+    """POST `body` signed as Slack signs every request to an app; returns (status, body)."""
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": str(timestamp),
+        "X-Slack-Signature": sign(signing_secret, body, timestamp),
+        "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+    }
+    request = Request(url, data=body.encode(), headers=headers, method="POST")
+    try:
+        with urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def slash_command(
+    *,
+    team: dict,
+    user: dict,
+    channel: dict,
+    command: str,
+    text: str,
+    trigger_id: str,
+    response_url: str,
+) -> dict[str, str]:
+    """The form fields of a slash command invocation, as Slack POSTs them."""
+    return {
+        "token": VERIFICATION_TOKEN,
+        "team_id": team["id"],
+        "team_domain": team["domain"],
+        "channel_id": channel["id"],
+        "channel_name": channel.get("name", "directmessage"),
+        "user_id": user["id"],
+        "user_name": user["name"],
+        "command": command,
+        "text": text,
+        "api_app_id": API_APP_ID,
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": trigger_id,
+    }
+
+
+def post_command(url: str, fields: dict[str, str], signing_secret: str) -> tuple[int, str]:
+    """A slash command: form-encoded (no `payload=` wrapper) and signed."""
+    body = urlencode(fields)
+    return post_signed(
+        url, body, "application/x-www-form-urlencoded", signing_secret, SLACK_ACK_TIMEOUT
+    )
+
+
+def event_callback(*, team_id: str, user_id: str, event: dict, event_id: str) -> dict:
+    """An Events API delivery wrapping `event`."""
+    return {
+        "token": VERIFICATION_TOKEN,
+        "team_id": team_id,
+        "api_app_id": API_APP_ID,
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": team_id,
+                "user_id": user_id,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+    }
+
+
+def post_event(url: str, payload: dict, signing_secret: str) -> tuple[int, str]:
+    """An Events API delivery: JSON and signed."""
+    return post_signed(
+        url, json.dumps(payload), "application/json", signing_secret, SLACK_ACK_TIMEOUT
+    )
+
+
+def view_block_actions(
+    *, team: dict, user: dict, view: dict, action: dict, trigger_id: str
+) -> dict:
+    """A click in a view (the Home tab): no channel, no message and no response_url."""
+    return {
+        "type": "block_actions",
+        "user": user,
+        "api_app_id": API_APP_ID,
+        "token": VERIFICATION_TOKEN,
+        "container": {"type": "view", "view_id": view["id"]},
+        "trigger_id": trigger_id,
+        "team": team,
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "view": view,
+        "actions": [action],
+    }
