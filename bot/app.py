@@ -27,8 +27,16 @@ from bot.ingest import make_triage
 from bot.jobs import Cycle, start_scheduler
 from bot.networks.base import Network, NetworkError
 from bot.networks.registry import Networks
+from bot.observability.prometheus import (
+    CountingWebClient,
+    MeteredNetwork,
+    make_registry,
+    metrics_app,
+)
 from bot.outbound import Sender
 from bot.polling import ProgressFactory
+from bot.reports.home import HomePublisher
+from bot.reports.jobs import report_jobs
 from bot.server import HttpServer, make_wsgi_app
 from bot.services import CONTEXT_KEY, Services
 from bot.slack.case_thread import CaseThread
@@ -49,7 +57,8 @@ class StartupError(Exception):
 
 
 def make_slack_client(settings: Settings, *, retry_rate_limits: bool) -> WebClient:
-    client = WebClient(
+    # Counts calls by method and outcome for /metrics.
+    client = CountingWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_base_url,
         timeout=SLACK_TIMEOUT_SECONDS,
@@ -101,9 +110,12 @@ class Runtime:
     def start(self, *, scheduler: bool = True) -> None:
         """Start serving; tests pass `scheduler=False` and run `cycle.run()` themselves."""
         if scheduler:
-            self.scheduler = start_scheduler(self.cycle, self.settings.poll_interval_seconds)
+            self.scheduler = start_scheduler(
+                self.cycle, self.settings.poll_interval_seconds, report_jobs(self.services)
+            )
         slack_wsgi = None if self.settings.socket_mode else SlackRequestHandler(self.bolt)
-        self.http = HttpServer(make_wsgi_app(self.health, slack_wsgi), self.settings.port)
+        metrics = metrics_app(make_registry(self.factory))
+        self.http = HttpServer(make_wsgi_app(self.health, slack_wsgi, metrics), self.settings.port)
         self.http.start()
         if self.settings.socket_mode:
             self.socket_mode = SocketModeHandler(self.bolt, self.settings.slack_app_token)
@@ -170,7 +182,10 @@ def build_runtime(
     factory = make_session_factory(engine)
     publisher_client = make_slack_client(settings, retry_rate_limits=False)
     _check_slack(publisher_client)
-    networks = Networks([*(block.connect() for block in settings.networks), *extra_networks])
+    networks = Networks(
+        MeteredNetwork(network)
+        for network in [*(block.connect() for block in settings.networks), *extra_networks]
+    )
     for network in networks.values():
         _check_network(network)
     slack = make_slack_client(settings, retry_rate_limits=True)
@@ -188,6 +203,7 @@ def build_runtime(
             approver_usergroup_id=settings.approver_usergroup_id,
         ),
         sender=sender,
+        home=HomePublisher(),
     )
     publisher = SlackPublisher(publisher_client, settings.slack_channel_id, networks, thread)
     cycle = Cycle(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -69,9 +69,34 @@ class Cycle:
         return polled, published
 
 
-def start_scheduler(cycle: Cycle, interval_seconds: int) -> BackgroundScheduler:
-    """One scheduler, one poll job: at most one run at a time, missed runs coalesced."""
+@dataclass(frozen=True)
+class ScheduledJob:
+    """A job beside the poll cycle (reports, spike checks): what, and when, as APScheduler
+    trigger arguments (e.g. {"trigger": "cron", "hour": 9} or {"trigger": "interval", …})."""
+
+    id: str
+    name: str
+    run: Callable[[], object]
+    when: dict[str, object]
+
+
+def start_scheduler(
+    cycle: Cycle, interval_seconds: int, jobs: Sequence[ScheduledJob] = ()
+) -> BackgroundScheduler:
+    """One scheduler: the poll job, then `jobs`; each at most one run at a time, missed runs
+    coalesced."""
     scheduler = BackgroundScheduler(timezone=UTC)
+    for job in jobs:
+        scheduler.add_job(
+            job.run,
+            id=job.id,
+            name=job.name,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=300,
+            replace_existing=True,
+            **job.when,
+        )
     scheduler.add_job(
         cycle.run,
         "interval",

@@ -73,36 +73,47 @@ class DatabaseCollector(Collector):
     def __init__(self, factory: sessionmaker[Session]):
         self.factory = factory
 
+    @staticmethod
+    def _families() -> tuple[GaugeMetricFamily, GaugeMetricFamily, GaugeMetricFamily]:
+        return (
+            GaugeMetricFamily(
+                "carethread_cases_open", "Open cases by priority", labels=["priority"]
+            ),
+            GaugeMetricFamily(
+                "carethread_publish_backlog", "Posts stored but not yet shown in Slack"
+            ),
+            GaugeMetricFamily(
+                "carethread_last_successful_poll_timestamp_seconds",
+                "When each stream was last polled successfully (Unix time)",
+                labels=["network", "stream"],
+            ),
+        )
+
+    def describe(self) -> Iterable[Metric]:
+        """Names only, so registering needs no database."""
+        return list(self._families())
+
     def collect(self) -> Iterable[Metric]:
-        open_cases = GaugeMetricFamily(
-            "carethread_cases_open", "Open cases by priority", labels=["priority"]
-        )
-        backlog = GaugeMetricFamily(
-            "carethread_publish_backlog", "Posts stored but not yet shown in Slack"
-        )
-        last_poll = GaugeMetricFamily(
-            "carethread_last_successful_poll_timestamp_seconds",
-            "When each stream was last polled successfully (Unix time)",
-            labels=["network", "stream"],
-        )
+        open_cases, backlog, last_poll = self._families()
         with session_scope(self.factory) as session:
-            counts = dict(
-                session.execute(
-                    select(Case.priority, func.count(Case.id))
-                    .where(Case.status.in_(OPEN_STATUSES))
-                    .group_by(Case.priority)
-                ).tuples()
-            )
+            counts: dict[str, int] = {}
+            for priority, count in session.execute(
+                select(Case.priority, func.count(Case.id))
+                .where(Case.status.in_(OPEN_STATUSES))
+                .group_by(Case.priority)
+            ):
+                counts[priority] = count
             pending = session.scalar(select(func.count(Post.id)).where(Post.slack_ts.is_(None)))
-            polls: list[tuple[str, str, datetime | None]] = list(
-                session.execute(
+            polls = [
+                (network, stream, at)
+                for network, stream, at in session.execute(
                     select(
                         PollCheckpoint.network,
                         PollCheckpoint.stream,
                         PollCheckpoint.last_success_at,
                     )
-                ).tuples()
-            )
+                )
+            ]
         for priority in ("P1", "P2", "P3"):
             open_cases.add_metric([priority], counts.get(priority, 0))
         backlog.add_metric([], pending or 0)
