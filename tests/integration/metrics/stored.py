@@ -75,9 +75,7 @@ def add_case(
 ) -> StoredCase:
     """A case with the customer's `posts` and our posted `replies` (time, author)."""
     if status is None:
-        status = (
-            CaseStatus.REPLIED if replies else CaseStatus.CLAIMED if owner else CaseStatus.NEW
-        )
+        status = CaseStatus.REPLIED if replies else CaseStatus.CLAIMED if owner else CaseStatus.NEW
     case = Case(
         brand_id=account.id,
         customer_id=person.id,
@@ -156,3 +154,16 @@ def add_case(
 
 
 __all__ = ["Triage", "add_case", "brand", "customer", "triage_json"]
+
+
+def midday_zone() -> str:
+    """A fixed-offset time zone where it is around midday now, so "today" holds the last
+    few hours whatever time the tests run."""
+    from datetime import UTC, datetime
+
+    hour = datetime.now(UTC).hour
+    for offset in range(-12, 15):
+        if 10 <= (hour + offset) % 24 <= 14:
+            # Etc/GMT-3 is UTC+3 (POSIX signs are reversed).
+            return "Etc/GMT" + (f"{-offset:+d}" if offset else "")
+    return "UTC"
