@@ -1,0 +1,1 @@
+"""Scenarios the demo plays against the stand-ins, one module per feature."""
