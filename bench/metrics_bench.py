@@ -160,11 +160,83 @@ def rows(cases: int) -> dict[str, list[tuple]]:
 
 
 COLUMNS = {
-    "customer": "id, network, external_id, handle, name, followers, verified, created_at, updated_at",
-    "case": '"id", brand_id, customer_id, network, conversation_id, status, owner_slack_id, priority, respond_by, created_at, updated_at, last_customer_post_at, first_response_at, closed_at',
-    "post": "id, network, external_id, case_id, customer_id, text, url, created_at, fetched_at, triage, priority, slack_ts, source, publicly_replyable, meta, reopens_case, slack_attempts",
-    "draft": "id, case_id, author_slack_id, text, visibility, status, written_after, created_at, updated_at, posted_at, send_attempts",
-    "audit_event": "id, case_id, actor, action, created_at, details",
+    "customer": ", ".join(
+        (
+            "id",
+            "network",
+            "external_id",
+            "handle",
+            "name",
+            "followers",
+            "verified",
+            "created_at",
+            "updated_at",
+        )
+    ),
+    "case": ", ".join(
+        (
+            '"id"',
+            "brand_id",
+            "customer_id",
+            "network",
+            "conversation_id",
+            "status",
+            "owner_slack_id",
+            "priority",
+            "respond_by",
+            "created_at",
+            "updated_at",
+            "last_customer_post_at",
+            "first_response_at",
+            "closed_at",
+        )
+    ),
+    "post": ", ".join(
+        (
+            "id",
+            "network",
+            "external_id",
+            "case_id",
+            "customer_id",
+            "text",
+            "url",
+            "created_at",
+            "fetched_at",
+            "triage",
+            "priority",
+            "slack_ts",
+            "source",
+            "publicly_replyable",
+            "meta",
+            "reopens_case",
+            "slack_attempts",
+        )
+    ),
+    "draft": ", ".join(
+        (
+            "id",
+            "case_id",
+            "author_slack_id",
+            "text",
+            "visibility",
+            "status",
+            "written_after",
+            "created_at",
+            "updated_at",
+            "posted_at",
+            "send_attempts",
+        )
+    ),
+    "audit_event": ", ".join(
+        (
+            "id",
+            "case_id",
+            "actor",
+            "action",
+            "created_at",
+            "details",
+        )
+    ),
 }
 
 
@@ -238,11 +310,8 @@ def load(engine, data: dict[str, list[tuple]]) -> None:  # type: ignore[no-untyp
                 )
         if engine.dialect.name == "postgresql":
             for table in ("customer", '"case"', "post", "draft", "audit_event"):
-                bare = table.strip('"')
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-                )
-                del bare
+                sequence = f"pg_get_serial_sequence('{table}', 'id')"
+                cursor.execute(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))")
             raw.commit()
             cursor.execute("ANALYZE")
         else:
@@ -314,9 +383,8 @@ def main() -> None:
             return build_home(view).to_dict()
 
         figures = facebook()
-        print(
-            f"  30-day response rate {figures.thirty_days.rate:.3f} over {figures.thirty_days.messages} counted messages"
-        )  # type: ignore[attr-defined]
+        thirty = figures.thirty_days  # type: ignore[attr-defined]
+        print(f"  30-day response rate {thirty.rate:.3f} over {thirty.messages} counted messages")
         for name, what in [
             ("30-day response rate/time", facebook),
             ("30-day per-agent table", agents),
