@@ -16,6 +16,7 @@ Usage: python bench/metrics_bench.py [postgresql|sqlite] [cases]
 from __future__ import annotations
 
 import json
+import os
 import random
 import statistics
 import sys
@@ -39,7 +40,7 @@ from bot.slack.directory import Directory
 from bot.triage import TriageConfig
 from storage.db import make_engine, make_session_factory, session_scope, upgrade
 
-REPEAT = 5
+REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 DAYS = 730
 AGENTS = [f"U0AGENT{n:02d}" for n in range(20)]
 HOME_AGENT = AGENTS[1]
@@ -394,7 +395,10 @@ def main() -> None:
             print(f"  {name}: {timed(what) * 1000:.0f} ms (median of {REPEAT})")
     finally:
         engine.dispose()
-        drop()
+        if os.environ.get("BENCH_KEEP"):
+            print(f"kept {url}")
+        else:
+            drop()
 
 
 if __name__ == "__main__":
