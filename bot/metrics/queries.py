@@ -86,7 +86,7 @@ def load_activity(session: Session, start: datetime, end: datetime) -> Activity:
             closed_at=row.closed_at,
             owner=row.owner_slack_id,
         )
-        for row in session.execute(
+        for row in session.connection().execute(
             select(
                 Case.id,
                 Case.customer_id,
@@ -111,7 +111,7 @@ def load_activity(session: Session, start: datetime, end: datetime) -> Activity:
             sentiment=row.sentiment or "neutral",
             priority=Priority.parse(row.priority),
         )
-        for row in session.execute(
+        for row in session.connection().execute(
             select(
                 Post.case_id,
                 Post.customer_id,
@@ -126,7 +126,7 @@ def load_activity(session: Session, start: datetime, end: datetime) -> Activity:
     ]
     replies = [
         Reply(case_id=row.case_id, at=row.posted_at, author=row.author_slack_id)
-        for row in session.execute(
+        for row in session.connection().execute(
             select(Draft.case_id, Draft.posted_at, Draft.author_slack_id).where(
                 touched(Draft.case_id),
                 Draft.status == DraftStatus.POSTED,
@@ -136,7 +136,7 @@ def load_activity(session: Session, start: datetime, end: datetime) -> Activity:
     ]
     claims = [
         Claim(case_id=row.case_id, at=row.created_at, actor=row.actor)
-        for row in session.execute(
+        for row in session.connection().execute(
             select(AuditEvent.case_id, AuditEvent.created_at, AuditEvent.actor).where(
                 AuditEvent.action.in_(CLAIMS),
                 AuditEvent.created_at >= start,
