@@ -291,9 +291,7 @@ class NetworkUsage(Base):
     of the cost meter (X bills per item read and per post or message created)."""
 
     __tablename__ = "network_usage"
-    __table_args__ = (
-        UniqueConstraint("day", "network", "kind", name="uq_network_usage_day_kind"),
-    )
+    __table_args__ = (UniqueConstraint("day", "network", "kind", name="uq_network_usage_day_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The UTC day, as networks bill by it.
