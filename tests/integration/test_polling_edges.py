@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.jobs import POLL_JOB_ID
+from bot.reports.jobs import DAILY_JOB_ID, HOME_JOB_ID, SPIKE_JOB_ID, WEEKLY_JOB_ID
 from storage.db import session_scope
 from storage.models import Post
 
@@ -105,7 +106,12 @@ def test_poll_job_is_registered_once_with_overlap_protection(sqlite_sandbox):
     job = runtime.scheduler.get_job(POLL_JOB_ID)
     assert job.max_instances == 1 and job.coalesce is True
     assert job.trigger.interval == timedelta(seconds=1)
-    assert len(runtime.scheduler.get_jobs()) == 1
+    # Besides polling: the daily summary, the weekly report, spike checks and App Home.
+    ids = [j.id for j in runtime.scheduler.get_jobs()]
+    assert ids.count(POLL_JOB_ID) == 1
+    assert sorted(ids) == sorted(
+        [POLL_JOB_ID, DAILY_JOB_ID, WEEKLY_JOB_ID, SPIKE_JOB_ID, HOME_JOB_ID]
+    )
 
 
 def test_two_processes_on_one_database_never_poll_at_once(sandbox):
