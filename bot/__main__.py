@@ -8,7 +8,8 @@ import signal
 import sys
 import threading
 
-from bot.config import ConfigError, load_database_url, load_settings
+from bot.config import ConfigError, load_database_url, load_log_format, load_settings
+from bot.observability.logs import configure_logging
 
 EXIT_CONFIG = 2
 
@@ -46,12 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     db.add_argument("action", choices=["upgrade", "current"])
     commands.add_parser("triage", help="triage JSON lines from stdin to stdout")
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
     try:
+        configure_logging(load_log_format())
         if args.command == "db":
             return _db(args.action)
         if args.command == "demo":

@@ -26,8 +26,16 @@ from bot.ingest import make_triage
 from bot.jobs import Cycle, start_scheduler
 from bot.networks.base import Network, NetworkError
 from bot.networks.registry import Networks
+from bot.observability.prometheus import (
+    CountingWebClient,
+    MeteredNetwork,
+    make_registry,
+    metrics_app,
+)
 from bot.outbound import Sender
 from bot.polling import ProgressFactory
+from bot.reports.home import HomePublisher
+from bot.reports.jobs import report_jobs
 from bot.server import HttpServer, make_wsgi_app
 from bot.services import CONTEXT_KEY, Services
 from bot.sla.health import ListeningHealth
@@ -52,7 +60,8 @@ class StartupError(Exception):
 
 
 def make_slack_client(settings: Settings, *, retry_rate_limits: bool) -> WebClient:
-    client = WebClient(
+    # Counts calls by method and outcome for /metrics.
+    client = CountingWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_base_url,
         timeout=SLACK_TIMEOUT_SECONDS,
@@ -108,10 +117,17 @@ class Runtime:
         """Start serving; tests pass `scheduler=False` and run `cycle.run()` themselves."""
         if scheduler:
             self.scheduler = start_scheduler(
-                self.cycle, self.settings.poll_interval_seconds, self.deadlines, self.listening
+                self.cycle,
+                self.settings.poll_interval_seconds,
+                self.deadlines,
+                self.listening,
+                jobs=report_jobs(self.services),
             )
         slack_wsgi = None if self.settings.socket_mode else SlackRequestHandler(self.bolt)
-        app = make_wsgi_app(self.health, slack_wsgi, self.settings.slack_signing_secret)
+        metrics = metrics_app(make_registry(self.factory))
+        app = make_wsgi_app(
+            self.health, slack_wsgi, self.settings.slack_signing_secret, metrics=metrics
+        )
         self.http = HttpServer(app, self.settings.port)
         self.http.start()
         if self.settings.socket_mode:
@@ -187,7 +203,10 @@ def build_runtime(
     factory = make_session_factory(engine)
     publisher_client = make_slack_client(settings, retry_rate_limits=False)
     _check_slack(publisher_client)
-    networks = Networks([*(block.connect() for block in settings.networks), *extra_networks])
+    networks = Networks(
+        MeteredNetwork(network)
+        for network in [*(block.connect() for block in settings.networks), *extra_networks]
+    )
     for network in networks.values():
         _check_network(network)
     slack = make_slack_client(settings, retry_rate_limits=True)
@@ -205,6 +224,7 @@ def build_runtime(
             approver_usergroup_id=settings.approver_usergroup_id,
         ),
         sender=sender,
+        home=HomePublisher(),
     )
     publisher = SlackPublisher(publisher_client, settings.slack_channel_id, networks, thread)
     deadlines = DeadlineWatcher(factory, settings.sla, thread, networks, clock=clock)

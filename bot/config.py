@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.metrics.settings import MetricsSettings, read_metrics_settings
 from bot.networks.registry import SETTINGS_READERS, NetworkSettings
 from bot.settings_reader import EnvReader
 from bot.sla.policy import Policy, PolicyError, default_policy, load_policy
@@ -75,6 +76,8 @@ class Settings:
     triage: TriageConfig = field(default_factory=TriageConfig)
     # Response targets, business hours, reminders, escalation and admins (bot.sla).
     sla: Policy = field(default_factory=default_policy)
+    # Reports, spike alerts and the cost meter.
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
 
     @property
     def socket_mode(self) -> bool:
@@ -205,6 +208,14 @@ def load_database_url(env: Mapping[str, str] | None = None) -> str:
     return url
 
 
+def load_log_format(env: Mapping[str, str] | None = None) -> str:
+    """LOG_FORMAT (`text` or `json`), read before anything else so every line is in it."""
+    value = EnvReader(read_environment() if env is None else env).raw("LOG_FORMAT") or "text"
+    if value.lower() not in {"text", "json"}:
+        raise ConfigError([f"LOG_FORMAT must be text or json, got {value!r}."])
+    return value.lower()
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build `Settings` from `env` (default: the environment over `.env`).
 
@@ -253,6 +264,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         escalation_teams=_escalation_teams(r),
         triage=triage,
         sla=_sla_policy(r, triage),
+        metrics=read_metrics_settings(r),
     )
     try:
         normalize_database_url(settings.database_url)

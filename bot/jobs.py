@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -114,15 +114,39 @@ def _added(earlier: PublishOutcome, later: PublishOutcome) -> PublishOutcome:
     )
 
 
+@dataclass(frozen=True)
+class ScheduledJob:
+    """A job beside the poll cycle (reports, spike checks): what, and when, as APScheduler
+    trigger arguments (e.g. {"trigger": "cron", "hour": 9} or {"trigger": "interval", …})."""
+
+    id: str
+    name: str
+    run: Callable[[], object]
+    when: dict[str, object]
+
+
 def start_scheduler(
     cycle: Cycle,
     interval_seconds: int,
     deadlines: DeadlineWatcher | None = None,
     listening: ListeningHealth | None = None,
+    jobs: Sequence[ScheduledJob] = (),
 ) -> BackgroundScheduler:
-    """One scheduler: the poll job, the deadline watcher and listening health; each at
-    most one run at a time, missed runs coalesced, each with its own DB sessions."""
+    """One scheduler: the poll job, the deadline watcher, listening health, then `jobs`
+    (reports, spike checks); each at most one run at a time, missed runs coalesced, each
+    with its own DB sessions."""
     scheduler = BackgroundScheduler(timezone=UTC)
+    for job in jobs:
+        scheduler.add_job(
+            job.run,
+            id=job.id,
+            name=job.name,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=300,
+            replace_existing=True,
+            **job.when,
+        )
     scheduler.add_job(
         cycle.run,
         "interval",

@@ -25,6 +25,8 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import lifecycle
+from bot.metrics.cost import write_kind
+from bot.metrics.usage import record_usage
 from bot.networks.base import NetworkError, NetworkUnavailable, Outgoing, ReplyTarget, SentReply
 from bot.networks.registry import NetworkNotConfigured, Networks
 from bot.slack.views import CaseSnapshot, DraftSnapshot, case_snapshot, draft_snapshot
@@ -263,6 +265,10 @@ class Sender:
             )
             if not done:
                 return SendOutcome.NOT_MINE
+            outgoing = claim.outgoing
+            record_usage(
+                session, claim.network, write_kind(outgoing.visibility, outgoing.text), 1, now
+            )
             case = session.get_one(Case, claim.case_id)
             override = session.get_one(Draft, claim.draft_id).asks_customer
             session.add(

@@ -23,7 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest import TriageFn, ingest_posts, upsert_brand
+from bot.metrics.cost import read_kind
+from bot.metrics.usage import record_usage
 from bot.networks.base import Network, NetworkError, Page, ProgressCallback, RateLimited, Stream
+from bot.observability.prometheus import POSTS_INGESTED
 from storage.db import session_scope
 from storage.models import BrandAccount, PollCheckpoint, utcnow
 
@@ -131,6 +134,8 @@ def _store(
     with session_scope(factory) as session:
         brand = session.get_one(BrandAccount, brand_id)
         stored = ingest_posts(session, brand, page.posts, triage)
+        # Networks bill per item read (X does): counted with what it covers.
+        record_usage(session, network_name, read_kind(stream), len(page.posts), now)
         checkpoint = _checkpoint(session, network_name, stream)
         # The cursor is the network's business: it returns one only to move forward.
         if page.cursor:
@@ -143,6 +148,7 @@ def _store(
             checkpoint.last_error = None
             checkpoint.last_error_retryable = None
             checkpoint.failures, checkpoint.failing_since = 0, None
+    POSTS_INGESTED.labels(network_name).inc(len(stored))
     if stored:
         log.info("%s %s: %d new post(s)", network_name, stream, len(stored))
     return len(stored)

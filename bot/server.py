@@ -1,8 +1,9 @@
-"""The HTTP front: Slack's `POST /slack/events` and `GET /healthz`, served by waitress.
+"""The HTTP front: Slack's `POST /slack/events`, `GET /healthz` and Prometheus's
+`GET /metrics`, served by waitress.
 
 waitress is a production WSGI server (pure Python, threads), unlike Bolt's
-development server. In Socket Mode only `/healthz` is served. Every request to the
-Slack endpoint passes `bot.slack_request_guard` before Bolt sees it.
+development server. In Socket Mode only `/healthz` and `/metrics` are served. Every
+request to the Slack endpoint passes `bot.slack_request_guard` before Bolt sees it.
 """
 
 from __future__ import annotations
@@ -27,12 +28,21 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 HealthCheck = Callable[[], tuple[bool, dict[str, Any]]]
 
 
-def make_wsgi_app(health: HealthCheck, slack: WSGIApp | None, signing_secret: str) -> WSGIApp:
-    """`/healthz`, and `slack` (Bolt's WSGI adapter, None in Socket Mode) behind the guard."""
+def make_wsgi_app(
+    health: HealthCheck,
+    slack: WSGIApp | None,
+    signing_secret: str,
+    *,
+    metrics: WSGIApp | None = None,
+) -> WSGIApp:
+    """`/healthz`, `/metrics` (Prometheus, when given), and `slack` (Bolt's WSGI adapter,
+    None in Socket Mode) behind the guard."""
     guarded = guard_slack(slack, SignatureVerifier(signing_secret)) if slack else None
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == "/metrics" and metrics is not None and method in {"GET", "HEAD"}:
+            return metrics(environ, start_response)
         if path == "/healthz" and method in {"GET", "HEAD"}:
             healthy, details = health()
             body = json.dumps({"ok": healthy, **details}).encode()

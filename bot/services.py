@@ -8,6 +8,7 @@ middleware would close before the listener finishes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
@@ -20,6 +21,16 @@ from bot.slack.case_thread import CaseThread
 from bot.slack.directory import Directory
 
 CONTEXT_KEY = "services"
+
+
+class HomeTabs(Protocol):
+    """Publishes users' App Home (`bot.reports.home.HomePublisher`)."""
+
+    def opened(self, services: Services, user: str) -> None: ...
+
+    def publish(self, services: Services, user: str, notice: str | None = None) -> bool: ...
+
+    def refresh(self, services: Services) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,8 @@ class Services:
     directory: Directory
     # Sends approved drafts exactly once; shared with the jobs.
     sender: Sender
+    # App Home: who looked lately, and publishing it.
+    home: HomeTabs
 
 
 def services_of(context: BoltContext) -> Services:

@@ -2,10 +2,12 @@
 
 from slack_bolt import App
 
-from handlers import actions, errors, views
+from handlers import actions, commands, errors, events, views
 
 
 def register_all(app: App) -> None:
     actions.register(app)
     views.register(app)
+    commands.register(app)
+    events.register(app)
     errors.register(app)

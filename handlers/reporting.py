@@ -16,12 +16,14 @@ unexpected errors before `ack()` still go through Bolt (HTTP 500 + the same hand
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack
 
 from bot.errors import UserFacingError
+from bot.observability.prometheus import observe_action
 from handlers.errors import handle_error
 
 Listener = Callable[..., None]
@@ -35,6 +37,7 @@ def reported(listener: Listener) -> Listener:
     def run(**kwargs: Any) -> None:
         ack: Ack = kwargs["ack"]
         body: dict[str, Any] = kwargs["body"]
+        started = time.monotonic()
         try:
             listener(**kwargs)
         except Exception as error:
@@ -45,6 +48,8 @@ def reported(listener: Listener) -> Listener:
                     return
                 ack()
             handle_error(error, body, kwargs["context"].client)
+        finally:
+            observe_action(listener.__name__, started)
 
     return run
 

@@ -28,6 +28,8 @@ from typing import Any, Protocol, TypeVar
 
 from sandbox import slack_payloads as payloads
 from sandbox.httpserver import Request, Response, StandInServer
+from sandbox.slack_blocks_rules import error_body
+from sandbox.slack_files import FileStore
 from sandbox.slack_views import TRIGGER_TTL, ViewStore
 from sandbox.slack_workspace import SlackError, Workspace, flag, ts_key
 
@@ -109,8 +111,10 @@ class SlackStandIn(StandInServer):
         self.modals = ViewStore(
             team_id=team_id, bot_id=self.workspace.bot_id, emit=self._emit, trigger_ttl=trigger_ttl
         )
+        self.files = FileStore(self.workspace, lambda: self.root_url)
         self._response_targets: dict[str, _ResponseTarget] = {}
         self.socket_mode: EnvelopeDelivery | None = None
+        self._event_ids = 0
 
     @property
     def base_url(self) -> str:
@@ -165,19 +169,33 @@ class SlackStandIn(StandInServer):
     def dispatch(self, request: Request) -> Response:
         if request.path.startswith("/response/"):
             return self._serve_response_url(request)
+        if request.path.startswith("/upload/v1/"):
+            with self.lock:
+                return self.files.receive(request)
         method = request.path.removeprefix("/api/")
         if method == "apps.connections.open":
             return self._open_connection(request, parse_args(request))
-        handler = {**self.workspace.handlers(), **self.modals.handlers()}.get(method)
+        handlers = {**self.workspace.handlers(), **self.modals.handlers(), **self.files.handlers()}
+        handler = handlers.get(method)
         if handler is None or not request.path.startswith("/api/"):
             return Response(200, {"ok": False, "error": "unknown_method", "req_method": method})
         args = parse_args(request)
         try:
             self._authenticate(request, args)
             with self.lock:
+                self._check_images(method, args)
                 return Response(200, {"ok": True, **handler(args)})
         except SlackError as error:
             return Response(200, error.body)
+
+    def _check_images(self, method: str, args: dict) -> None:
+        """An image block showing an uploaded file needs a finished upload of an image."""
+        view = args.get("view")
+        blocks = view.get("blocks") if isinstance(view, dict) else args.get("blocks")
+        problems = self.files.image_problems(blocks)
+        if problems:
+            code = "invalid_arguments" if method.startswith("views.") else "invalid_blocks"
+            raise SlackError(code, error_body(code, problems))
 
     def _authenticate(self, request: Request, args: dict) -> None:
         """Bearer header (slack_sdk) or a `token` argument, as Slack accepts both."""
@@ -304,20 +322,8 @@ class SlackStandIn(StandInServer):
     def slash_command(
         self, url: str, *, user_id: str, channel: str, command: str, text: str = ""
     ) -> tuple[int, str]:
-        """`user_id` types `command text` in `channel`; the bot's respond() comes back as
-        an ephemeral to them."""
-        with self.lock:
-            target = _ResponseTarget(user_id, channel, "", is_ephemeral=True)
-            payload = payloads.slash_command(
-                team=self.team_object(),
-                user=self.user_object(user_id),
-                channel={"id": channel, "name": self.workspace.channels[channel].get("name", "")},
-                command=command,
-                text=text,
-                trigger_id=self.modals.issue_trigger(user_id),
-                response_url=self._response_url(target),
-            )
-        return self.deliver(url, payload)
+        """`user_id` types `command text` in `channel` (see `command`)."""
+        return self.command(url, user_id=user_id, channel=channel, text=text, command=command)
 
     def send_event(self, url: str, event: dict) -> tuple[int, str]:
         """An Events API delivery of `event` (e.g. {"type": "app_home_opened", ...})."""
@@ -513,7 +519,97 @@ class SlackStandIn(StandInServer):
         )
         return self.deliver(url, payload)
 
+    def command(
+        self, url: str, *, user_id: str, channel: str, text: str, command: str = "/carethread"
+    ) -> tuple[int, str]:
+        """`user_id` types `command text` in `channel`. Like Slack, a non-empty answer to
+        the request itself is shown to the user only (an ephemeral message)."""
+        with self.lock:
+            fields = payloads.slash_command(
+                team=self.team_object(),
+                user=self.user_object(user_id),
+                channel=self.workspace.channels.get(channel, {"id": channel}),
+                command=command,
+                text=text,
+                trigger_id=self.modals.issue_trigger(user_id),
+                response_url=self._response_url(_ResponseTarget(user_id, channel, "", False)),
+            )
+        status, body = self.deliver(url, fields)
+        if status == 200 and body.strip():
+            answer = json.loads(body) if body.lstrip().startswith("{") else {"text": body}
+            with self.lock:
+                content = self.workspace.content(answer, required=False)
+                if content:
+                    self.workspace.store_ephemeral(channel, user_id, content, None)
+        return status, body
+
+    def open_home(self, url: str, *, user_id: str) -> tuple[int, str]:
+        """`user_id` opens the app's Home tab: Slack sends `app_home_opened`."""
+        with self.lock:
+            channel = self.workspace.open_dm(frozenset({user_id}))
+            self._event_ids += 1
+            event = {
+                "type": "app_home_opened",
+                "user": user_id,
+                "channel": channel,
+                "tab": "home",
+                "event_ts": self.workspace.next_ts(),
+            }
+            home = self.modals.views.get(self.modals.home.get(user_id, ""))
+            if home:
+                event["view"] = copy.deepcopy(home)
+            payload = payloads.event_callback(
+                team_id=self.team_id,
+                bot_user_id=self.bot_user_id,
+                event=event,
+                event_id=f"Ev{self._event_ids:08d}",
+                event_time=int(time.time()),
+            )
+        return self.deliver(url, payload)
+
+    def click_home(
+        self, url: str, *, user_id: str, action_id: str, value: str | None = None
+    ) -> tuple[int, str]:
+        """`user_id` presses `action_id` (with `value`) on their Home tab."""
+        with self.lock:
+            view = self.modals.views[self.modals.home[user_id]]
+            block, element = payloads.find_element(view["blocks"], action_id, None, value)
+            action = payloads.action_object(
+                block,
+                element,
+                value=value,
+                selected_option=None,
+                action_ts=self.workspace.next_ts(),
+            )
+            payload = payloads.view_block_actions(
+                team=self.team_object(),
+                user=self.user_object(user_id),
+                view=copy.deepcopy(view),
+                action=action,
+                trigger_id=self.modals.issue_trigger(user_id),
+            )
+        return self.deliver(url, payload)
+
     # -- what tests and the live view read ---------------------------------------
+    def home(self, user_id: str) -> dict | None:
+        """The Home tab last published for `user_id`, if any."""
+        with self.lock:
+            view_id = self.modals.home.get(user_id)
+            return copy.deepcopy(self.modals.views[view_id]) if view_id else None
+
+    def file_bytes(self, file_id: str) -> bytes:
+        """What was uploaded as `file_id` (step 2 of the upload), byte for byte."""
+        with self.lock:
+            content = self.files.files[file_id].content
+        if content is None:
+            raise LookupError(f"{file_id} was never uploaded")
+        return content
+
+    def uploaded_files(self) -> list[dict]:
+        """Every finished upload, as file objects, oldest first."""
+        with self.lock:
+            return [f.as_object() for f in self.files.files.values() if f.completed]
+
     def messages(self, channel: str) -> list[dict]:
         """Top-level messages of a channel, oldest first."""
         with self.lock:

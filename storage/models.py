@@ -6,14 +6,17 @@ fetch is stored exactly once (unique network + external id) and belongs to one c
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -108,7 +111,11 @@ class Case(Base):
     """One customer conversation, shown as one Slack thread."""
 
     __tablename__ = "case"
-    __table_args__ = (UniqueConstraint("slack_channel", "slack_ts", name="uq_case_slack_message"),)
+    __table_args__ = (
+        UniqueConstraint("slack_channel", "slack_ts", name="uq_case_slack_message"),
+        # An agent's own cases (App Home, /carethread mine) without scanning every case.
+        Index("ix_case_owner_status", "owner_slack_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     brand_id: Mapped[int] = mapped_column(ForeignKey("brand_account.id"))
@@ -150,7 +157,11 @@ class Post(Base):
     """A post fetched from a network. Stored once per (network, external id)."""
 
     __tablename__ = "post"
-    __table_args__ = (UniqueConstraint("network", "external_id", name="uq_post_network_id"),)
+    __table_args__ = (
+        UniqueConstraint("network", "external_id", name="uq_post_network_id"),
+        # Metrics and spike detection read posts by time window.
+        Index("ix_post_created_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     network: Mapped[str] = mapped_column(String(16))
@@ -213,6 +224,11 @@ class AuditEvent(Base):
     """Who did what, when: every action on a case, by a person or by Carethread."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (
+        # Per-agent figures (claims in a period) and "has this person ever worked a case".
+        Index("ix_audit_event_action_created", "action", "created_at"),
+        Index("ix_audit_event_actor_action", "actor", "action"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
@@ -227,6 +243,8 @@ class Draft(Base):
     """A reply written in Slack, waiting for approval, then sent to the network once."""
 
     __tablename__ = "draft"
+    # Metrics read the replies sent in a time window.
+    __table_args__ = (Index("ix_draft_posted_at", "posted_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
@@ -325,3 +343,40 @@ class ListeningProblem(Base):
     alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recovery_noted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NetworkUsage(Base):
+    """What Carethread read from and wrote to a network on one UTC day, by kind: the basis
+    of the cost meter (X bills per item read and per post or message created)."""
+
+    __tablename__ = "network_usage"
+    __table_args__ = (UniqueConstraint("day", "network", "kind", name="uq_network_usage_day_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The UTC day, as networks bill by it.
+    day: Mapped[date] = mapped_column(Date)
+    network: Mapped[str] = mapped_column(String(16))
+    # "read:<stream kind>", "reply", "reply_with_link", "private" (bot.metrics.cost.UsageKind).
+    kind: Mapped[str] = mapped_column(String(32))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SpikeAlert(Base):
+    """One spike episode of a brand and its one Slack message, updated in place."""
+
+    __tablename__ = "spike_alert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand_account.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The last evaluation that found the window improbable; the cooldown counts from it.
+    last_fired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when the cooldown passed with nothing improbable: the episode is over.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    peak_posts: Mapped[int] = mapped_column(Integer, default=0)
+    peak_negative: Mapped[int] = mapped_column(Integer, default=0)
+    baseline_posts: Mapped[float] = mapped_column(Float, default=0.0)
+    baseline_negative: Mapped[float] = mapped_column(Float, default=0.0)
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot import lifecycle
 from bot.cases.common import get_case, latest_post, reply_context
 from bot.errors import Conflict, UserFacingError
+from bot.metrics.cost import has_link, link_notice, without_links
 from bot.networks.base import TEXT_FIELD, VISIBILITY_FIELD, Network, ReplyContext
 from bot.services import Services
 from bot.slack.views import DraftFormView, DraftSnapshot, draft_snapshot, masked_text
@@ -118,7 +119,7 @@ def draft_form(services: Services, case_id: int, draft_id: int | None = None) ->
                 raise Conflict("This draft was already decided on; write a new one instead.")
             text, visibility = draft.text, Visibility(draft.visibility)
             asks = draft.asks_customer
-        return DraftFormView(
+        form = DraftFormView(
             case_id=case_id,
             draft_id=draft_id,
             customer_handle=handle,
@@ -132,6 +133,34 @@ def draft_form(services: Services, case_id: int, draft_id: int | None = None) ->
             public_refusal=public_refusal,
             asks_customer=asks,
         )
+    return with_link_cost(services, case.network, form)
+
+
+def with_link_cost(services: Services, network: str, form: DraftFormView) -> DraftFormView:
+    """`form` with the link warning when its public text holds a link that costs extra on
+    `network` (X bills a post with a link about 13× a plain one), and the link-free wording."""
+    prices = services.settings.metrics.prices.get(network)
+    notice = link_notice(prices, form.network.label) if prices else None
+    if notice is None or form.visibility != Visibility.PUBLIC or not has_link(form.text):
+        return dataclasses.replace(form, link_notice=None, link_free_text=None)
+    return dataclasses.replace(form, link_notice=notice, link_free_text=without_links(form.text))
+
+
+def link_warning_form(
+    services: Services, submission: DraftSubmission, *, seen: bool, version: int = 0
+) -> DraftFormView | None:
+    """The modal to show again, warning about a costly link, when `submission` is a public
+    reply with one and the agent has not seen the warning yet; None to save as it is."""
+    if seen or submission.visibility != Visibility.PUBLIC or not has_link(submission.text):
+        return None
+    form = draft_form(services, submission.case_id, submission.draft_id)
+    form = dataclasses.replace(
+        form, text=submission.text, visibility=Visibility.PUBLIC, text_version=version
+    )
+    with session_scope(services.factory) as session:
+        network = get_case(session, submission.case_id).network
+    form = with_link_cost(services, network, form)
+    return form if form.link_notice else None
 
 
 def edit_form(services: Services, draft_id: int) -> DraftFormView:

@@ -24,6 +24,10 @@ class Action(StrEnum):
     EDIT = "draft_edit"
     REJECT = "draft_reject"
     RETRY = "draft_retry"
+    # Claim from App Home's queue (no response_url there: the Home tab shows the outcome).
+    HOME_CLAIM = "home_claim"
+    # Swap a public reply with a link for its link-free wording (the draft modal).
+    LINK_FREE = "draft_link_free"
 
 
 class CaseMenu(StrEnum):

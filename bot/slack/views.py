@@ -122,6 +122,12 @@ class DraftFormView:
     # The author's choice when editing: waiting on the customer after this reply (None:
     # the text decides).
     asks_customer: bool | None = None
+    # A public reply with a link costs more on some networks (X: about 13×): what to say,
+    # and the same reply without its links, offered in one click.
+    link_notice: str | None = None
+    link_free_text: str | None = None
+    # Bumped to replace what the agent typed (Slack keeps input by block and action id).
+    text_version: int = 0
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from handlers.actions.close import handle_close
 from handlers.actions.draft import handle_draft
 from handlers.actions.edit import handle_edit
 from handlers.actions.escalate import handle_escalate
+from handlers.actions.home_claim import handle_home_claim
+from handlers.actions.link_free import handle_link_free
 from handlers.actions.move_to_private import handle_move_to_private
 from handlers.actions.reject import handle_reject
 from handlers.actions.retry import handle_retry
@@ -30,3 +32,5 @@ def register(app: App) -> None:
     app.action(Action.ESCALATE.value)(reported(handle_escalate))
     app.action(Action.CLOSE.value)(reported(handle_close))
     app.action(Action.MOVE_TO_PRIVATE.value)(reported(handle_move_to_private))
+    app.action(Action.HOME_CLAIM.value)(reported(handle_home_claim))
+    app.action(Action.LINK_FREE.value)(reported(handle_link_free))

@@ -2,8 +2,9 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot.cases.drafts import DraftSubmission, check_draft, save_draft
+from bot.cases.drafts import DraftSubmission, check_draft, link_warning_form, save_draft
 from bot.services import services_of
+from bot.slack.builders.modals import build_draft_modal
 from bot.slack.ids import Field, Waiting
 from handlers.views.submission import Submission
 
@@ -23,6 +24,13 @@ def handle_draft_submission(ack: Ack, body: dict[str, Any], context: BoltContext
     errors = check_draft(services, draft)
     if errors:
         ack(response_action="errors", errors=errors)
+        return
+    seen = bool(submission.settings.get("link_seen"))
+    version = int(submission.settings.get("version") or 0)
+    warning = link_warning_form(services, draft, seen=seen, version=version)
+    if warning is not None:
+        # A warning, not a refusal: the modal shows the cost once; saving again keeps it.
+        ack(response_action="update", view=build_draft_modal(warning))
         return
     ack()
     save_draft(services, draft)

@@ -7,6 +7,7 @@ or missing id: a submission without them is refused with a sentence, never read 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,9 @@ class Submission:
     ids: dict[str, int | None]
     # block_id → the value typed or chosen there.
     values: dict[str, str]
+    # Small settings a modal of ours carries besides ids (a warning already seen, the
+    # version of a text we replaced): flags and counts only, anything else is dropped.
+    settings: dict[str, bool | int]
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> Submission:
@@ -37,13 +41,35 @@ class Submission:
             ids = modal_ids(callback_id, view.get("private_metadata"))
         except Malformed as malformed:
             raise UserFacingError(OUT_OF_DATE) from malformed
-        return cls(user=user_id, ids=ids, values=_values(view.get("state")))
+        return cls(
+            user=user_id,
+            ids=ids,
+            values=_values(view.get("state")),
+            settings=_settings(view.get("private_metadata"), set(ids)),
+        )
 
     def number(self, key: str) -> int | None:
         """An id the modal carries; None only for one it may leave empty (a new draft's)."""
         if key not in self.ids:
             raise UserFacingError(OUT_OF_DATE)
         return self.ids[key]
+
+
+def _settings(private_metadata: object, ids: set[str]) -> dict[str, bool | int]:
+    """The modal's flags and small counts (its ids were checked already)."""
+    try:
+        metadata = json.loads(private_metadata) if isinstance(private_metadata, str) else {}
+    except (ValueError, RecursionError):
+        return {}
+    if not isinstance(metadata, dict):
+        return {}
+    return {
+        key: value
+        for key, value in metadata.items()
+        if key not in ids
+        and isinstance(key, str)
+        and (isinstance(value, bool) or (isinstance(value, int) and 0 <= value <= 1_000_000))
+    }
 
 
 def _values(state: object) -> dict[str, str]:

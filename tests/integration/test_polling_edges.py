@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.jobs import POLL_JOB_ID
+from bot.reports.jobs import DAILY_JOB_ID, HOME_JOB_ID, SPIKE_JOB_ID, WEEKLY_JOB_ID
 from storage.db import session_scope
 from storage.models import Post
 
@@ -105,13 +106,20 @@ def test_poll_job_is_registered_once_with_overlap_protection(sqlite_sandbox):
     job = runtime.scheduler.get_job(POLL_JOB_ID)
     assert job.max_instances == 1 and job.coalesce is True
     assert job.trigger.interval == timedelta(seconds=1)
-    # Beside the poll: the deadline watcher and listening health, each registered once.
+    # Beside the poll: the deadline watcher, listening health, the daily summary, the
+    # weekly report, spike checks and App Home, each registered once.
     jobs = runtime.scheduler.get_jobs()
-    assert sorted(j.id for j in jobs) == [
-        "carethread.deadlines",
-        "carethread.listening",
-        POLL_JOB_ID,
-    ]
+    assert sorted(j.id for j in jobs) == sorted(
+        [
+            "carethread.deadlines",
+            "carethread.listening",
+            POLL_JOB_ID,
+            DAILY_JOB_ID,
+            WEEKLY_JOB_ID,
+            SPIKE_JOB_ID,
+            HOME_JOB_ID,
+        ]
+    )
     assert all(j.max_instances == 1 and j.coalesce is True for j in jobs)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
+    ButtonElement,
     ContextBlock,
     InputBlock,
     MarkdownTextObject,
@@ -20,7 +21,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.slack.builders.thread import CLOSE_REASONS, visibility_label
-from bot.slack.ids import Callback, Field, Waiting
+from bot.slack.ids import Action, Callback, Field, Waiting
 from bot.slack.text import cut_escaped, escape, link
 from bot.slack.views import DraftFormView
 from storage.enums import Visibility
@@ -41,11 +42,16 @@ def build_draft_modal(form: DraftFormView) -> View:
             block_id=Field.TEXT,
             label="Reply",
             element=PlainTextInputElement(
-                action_id=Field.TEXT, multiline=True, initial_value=form.text or None
+                action_id=Field.TEXT
+                if not form.text_version
+                else f"{Field.TEXT}_{form.text_version}",
+                multiline=True,
+                initial_value=form.text or None,
             ),
             hint=form.reply_hint or None,
         ),
     ]
+    blocks += _link_warning(form)
     options = _visibility_options(form.publicly_replyable, label)
     chosen = next((o for o in options if o.value == form.visibility), options[0])
     blocks.append(
@@ -65,7 +71,11 @@ def build_draft_modal(form: DraftFormView) -> View:
             )
         )
     blocks.append(_waiting_input(form.asks_customer))
-    metadata = {"case_id": form.case_id, "draft_id": form.draft_id}
+    metadata: dict[str, Any] = {"case_id": form.case_id, "draft_id": form.draft_id}
+    if form.link_notice:
+        # Seen once: saving again keeps the link (a warning, not a refusal).
+        metadata["link_seen"] = True
+        metadata["version"] = form.text_version
     return _modal(
         Callback.DRAFT,
         "Edit draft" if form.draft_id else "Draft a reply",
@@ -91,6 +101,32 @@ def _waiting_input(asks_customer: bool | None) -> InputBlock:
         ),
         hint="Leave unset and a reply that asks a question (?) pauses the timer.",
     )
+
+
+def _link_warning(form: DraftFormView) -> list[Block]:
+    """The link's cost, and a button that swaps in the wording without links."""
+    if not form.link_notice:
+        return []
+    blocks: list[Block] = [
+        SectionBlock(
+            block_id="link_cost",
+            text=MarkdownTextObject(text=f"💸 {escape(form.link_notice)}"),
+        )
+    ]
+    if form.link_free_text:
+        blocks[0] = SectionBlock(
+            block_id="link_cost",
+            text=MarkdownTextObject(
+                text=f"💸 {escape(form.link_notice)}\n*Without the link:* "
+                + cut_escaped(form.link_free_text, 2000)
+            ),
+            accessory=ButtonElement(
+                text="Use this wording",
+                action_id=Action.LINK_FREE,
+                value=form.link_free_text[:2000],
+            ),
+        )
+    return blocks
 
 
 def _visibility_options(publicly_replyable: bool, network_label: str) -> list[Option]:

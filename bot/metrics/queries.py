@@ -1,0 +1,219 @@
+"""Load the records the metric definitions read, with the same SQL on SQLite and PostgreSQL.
+
+Only plain range scans on indexed columns and one UNION of case ids: everything that
+defines a figure lives in `bot.metrics.definitions`. The time windows are half-open,
+[start, end), in UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Integer, Select, any_, bindparam, func, select, union
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from bot.metrics.definitions import (
+    MIN_MESSAGES,
+    RATE_WINDOW,
+    SILENCE,
+    Activity,
+    CaseRecord,
+    Claim,
+    CustomerPost,
+    FacebookResponsiveness,
+    PeriodStats,
+    Reply,
+    counted_messages,
+    facebook_responsiveness,
+    messages_of,
+    period_stats,
+)
+from storage.enums import AWAITING_REPLY, AuditAction, CaseStatus, DraftStatus, Priority
+from storage.models import AuditEvent, Case, Draft, Post
+
+CLAIMS = (AuditAction.CLAIM, AuditAction.TAKE_OVER)
+# Facebook's fallback ("the last 10 messages") looks this far back at most.
+FALLBACK_LOOKBACK = timedelta(days=365)
+
+
+def _touched(start: datetime, end: datetime) -> Select[tuple[int]]:
+    """Ids of the cases with a customer post or a reply in [start, end), or closed or
+    claimed in it."""
+    posts = select(Post.case_id).where(Post.created_at >= start, Post.created_at < end)
+    replies = select(Draft.case_id).where(Draft.posted_at >= start, Draft.posted_at < end)
+    events = select(AuditEvent.case_id).where(
+        AuditEvent.action.in_([AuditAction.CLOSE, *CLAIMS]),
+        AuditEvent.created_at >= start,
+        AuditEvent.created_at < end,
+        AuditEvent.case_id.is_not(None),
+    )
+    return select(union(posts, replies, events).subquery().c[0])
+
+
+def _case_filter(
+    session: Session, ids: Select[tuple[int]]
+) -> Callable[[ColumnElement[int] | InstrumentedAttribute[int]], ColumnElement[bool]]:
+    """`column IN (ids)`, as each backend plans it best. PostgreSQL misjudges the size of
+    an IN over a UNION and scans every post; given the ids as one array it walks the case
+    indexes instead. SQLite plans the subquery well."""
+    if session.get_bind().dialect.name != "postgresql":
+        subquery = ids.scalar_subquery()
+        return lambda column: column.in_(subquery)
+    found = list(session.scalars(ids))
+    array = bindparam("case_ids", found, type_=postgresql.ARRAY(Integer))
+    return lambda column: column == any_(array)
+
+
+def load_activity(session: Session, start: datetime, end: datetime) -> Activity:
+    """Every case touched in [start − 24 h, end) with all its customer posts and the replies
+    sent before `end`, and the claims made in [start, end).
+
+    The 24 hours before `start` are there for Facebook's silence rule: whether a message
+    opens a conversation depends on what either side wrote in the day before it.
+    """
+    touched = _case_filter(session, _touched(start - SILENCE, end))
+    cases = [
+        CaseRecord(
+            id=row.id,
+            customer=row.customer_id,
+            network=row.network,
+            priority=Priority.parse(row.priority),
+            status=CaseStatus(row.status),
+            created_at=row.created_at,
+            closed_at=row.closed_at,
+            owner=row.owner_slack_id,
+        )
+        for row in session.connection().execute(
+            select(
+                Case.id,
+                Case.customer_id,
+                Case.network,
+                Case.priority,
+                Case.status,
+                Case.created_at,
+                Case.closed_at,
+                Case.owner_slack_id,
+            ).where(touched(Case.id))
+        )
+    ]
+    triage = Post.triage
+    posts = [
+        CustomerPost(
+            case_id=row.case_id,
+            customer=row.customer_id,
+            at=row.created_at,
+            network=row.network,
+            language=row.language or "und",
+            intent=row.intent or "other",
+            sentiment=row.sentiment or "neutral",
+            priority=Priority.parse(row.priority),
+        )
+        for row in session.connection().execute(
+            select(
+                Post.case_id,
+                Post.customer_id,
+                Post.created_at,
+                Post.network,
+                Post.priority,
+                triage["language"].as_string().label("language"),
+                triage["intent"].as_string().label("intent"),
+                triage["sentiment"].as_string().label("sentiment"),
+            ).where(touched(Post.case_id), Post.created_at < end)
+        )
+    ]
+    replies = [
+        Reply(case_id=row.case_id, at=row.posted_at, author=row.author_slack_id)
+        for row in session.connection().execute(
+            select(Draft.case_id, Draft.posted_at, Draft.author_slack_id).where(
+                touched(Draft.case_id),
+                Draft.status == DraftStatus.POSTED,
+                Draft.posted_at < end,
+            )
+        )
+    ]
+    claims = [
+        Claim(case_id=row.case_id, at=row.created_at, actor=row.actor)
+        for row in session.connection().execute(
+            select(AuditEvent.case_id, AuditEvent.created_at, AuditEvent.actor).where(
+                AuditEvent.action.in_(CLAIMS),
+                AuditEvent.created_at >= start,
+                AuditEvent.created_at < end,
+            )
+        )
+    ]
+    return Activity(cases=cases, posts=posts, replies=replies, claims=claims)
+
+
+@dataclass(frozen=True)
+class Report:
+    """A period's figures with the Facebook-style responsiveness as of its end."""
+
+    stats: PeriodStats
+    facebook: FacebookResponsiveness
+    activity: Activity
+
+
+def facebook_figures(
+    session: Session, now: datetime, activity: Activity | None = None
+) -> FacebookResponsiveness:
+    """Facebook's 30-day rate and time and the 7-day badge check, as of `now`.
+
+    `activity` may be a load that already covers the 30 days before `now`.
+    """
+    loaded = activity or load_activity(session, now - RATE_WINDOW, now)
+    counted = counted_messages(messages_of(loaded.posts, loaded.replies, loaded.cases))
+    figures = facebook_responsiveness(counted, now)
+    if figures.thirty_days.messages >= MIN_MESSAGES:
+        return figures
+    # Fewer than 10 in 30 days: Facebook takes the last 10, however old.
+    longer = load_activity(session, now - FALLBACK_LOOKBACK, now)
+    counted = counted_messages(messages_of(longer.posts, longer.replies, longer.cases))
+    return facebook_responsiveness(counted, now)
+
+
+def load_report(
+    session: Session,
+    start: datetime,
+    end: datetime,
+    targets: Mapping[Priority, timedelta],
+) -> Report:
+    """The figures of [start, end) and Facebook's as of `end`, from one load of records."""
+    activity = load_activity(session, min(start, end - RATE_WINDOW), end)
+    stats = period_stats(activity, start=start, end=end, targets=targets)
+    return Report(stats, facebook_figures(session, end, activity), activity)
+
+
+@dataclass(frozen=True)
+class QueueNow:
+    """What waits for an answer right now."""
+
+    waiting: int
+    overdue: int
+    unclaimed: int
+
+
+def queue_now(session: Session, now: datetime) -> QueueNow:
+    """Counts of cases waiting for our answer, past their deadline, and unowned."""
+    awaiting = Case.status.in_(AWAITING_REPLY)
+    waiting = session.scalar(select(func.count(Case.id)).where(awaiting)) or 0
+    overdue = (
+        session.scalar(select(func.count(Case.id)).where(awaiting, Case.respond_by < now)) or 0
+    )
+    unclaimed = (
+        session.scalar(select(func.count(Case.id)).where(awaiting, Case.owner_slack_id.is_(None)))
+        or 0
+    )
+    return QueueNow(waiting=waiting, overdue=overdue, unclaimed=unclaimed)
+
+
+def misses_per_target(stats: PeriodStats) -> dict[Priority, int]:
+    """Misses per response target: the one place to read them from.
+
+    Until the SLA policy's `sla_event` table exists, misses are derived from first
+    responses against the triage targets (`period_stats`); once it does, count its breach
+    events of the period here instead, and every view follows.
+    """
+    return stats.misses

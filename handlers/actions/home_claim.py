@@ -1,0 +1,27 @@
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+
+from bot.cases.claim import claim_case
+from bot.errors import UserFacingError
+from bot.services import services_of
+from bot.slack.text import escape
+from handlers.actions.click import Click
+
+
+def handle_home_claim(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Claim from App Home's queue; the refreshed Home tab says how it went."""
+    ack()
+    click = Click.from_body(body)
+    services = services_of(context)
+    try:
+        result = claim_case(services, click.target_id, click.user)
+    except UserFacingError as error:
+        notice = f"⚠️ Case #{click.target_id}: {escape(error.message)}"
+    else:
+        notice = (
+            f"✅ Case #{result.case_id} is yours."
+            if result.claimed
+            else f"<@{escape(result.owner)}> already has case #{result.case_id}."
+        )
+    services.home.publish(services, click.user, notice)
