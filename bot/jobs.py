@@ -18,7 +18,7 @@ from bot.networks.registry import Networks
 from bot.outbound import Sender
 from bot.polling import PollOutcome, ProgressFactory, poll_network
 from bot.sla.health import LISTENING_JOB_ID, ListeningHealth
-from bot.sla.watcher import DEADLINES_JOB_ID, MAX_SLEEP, DeadlineWatcher
+from bot.sla.watcher import DEADLINES_JOB_ID, TICK, DeadlineWatcher
 from bot.slack.outbox import PublishOutcome, SlackPublisher
 from storage.db import exclusive
 
@@ -168,18 +168,9 @@ def start_scheduler(
 
 
 def make_deadline_job(scheduler: BackgroundScheduler, watcher: DeadlineWatcher) -> None:
-    """The deadline watcher: after each run it sets its next run to the next interesting
-    time it found (a reminder point or deadline), at most `MAX_SLEEP` away."""
-
-    def wake(at: datetime) -> None:
-        # Never "now": the running instance still counts against max_instances.
-        soonest = datetime.now(UTC) + timedelta(seconds=1)
-        job = scheduler.get_job(DEADLINES_JOB_ID)
-        if job is not None:
-            job.modify(next_run_time=max(at, soonest))
-
-    watcher.on_next = wake
-    seconds = int(MAX_SLEEP.total_seconds())
+    """The deadline watcher, every `TICK`: one indexed query finds the cases whose next look
+    (a reminder point or deadline) has come; nothing else is read."""
+    seconds = int(TICK.total_seconds())
     scheduler.add_job(
         watcher.run,
         "interval",
