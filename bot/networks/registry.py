@@ -8,11 +8,11 @@ Nothing in `bot/cases/` or `bot/slack/` changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.networks import x
-from bot.networks.base import Network
+from bot.networks.base import Network, ReplyContext
 from bot.settings_reader import EnvReader
 
 
@@ -38,6 +38,11 @@ class NetworkLook:
     icon: str = "💬"
     # Whether Carethread can answer there at all (a feed of blog posts is read-only).
     can_reply: bool = True
+    # The connected network's `reply_window` (the card's window line); None when it is
+    # not connected now.
+    reply_window: Callable[[ReplyContext], str | None] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     @property
     def link_label(self) -> str:
@@ -87,4 +92,5 @@ class Networks(Mapping[str, Network]):
             label=network.label,
             icon=network.icon,
             can_reply=network.can_reply_publicly or network.can_send_private,
+            reply_window=network.reply_window,
         )

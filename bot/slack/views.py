@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.networks.registry import NetworkLook
+from bot.reply_context import context_for, latest_customer_post
 from bot.triage import Triage, mask_pii
 from storage.enums import CaseStatus, DraftStatus, Priority, Visibility
-from storage.models import Case, Draft, Post
+from storage.models import Case, Draft, Post, utcnow
 
 UNKNOWN_NETWORK = NetworkLook(name="", label="the network")
 
@@ -62,6 +63,8 @@ class CaseView:
     created_at: datetime | None = None
     close_reason: str | None = None
     network: NetworkLook = UNKNOWN_NETWORK
+    # The network's answering window, in its words ("private reply possible until …").
+    reply_window: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,11 @@ class DraftFormView:
     reply_hint: str = ""
     # Why the network refuses a public reply to this post, when it does.
     public_refusal: str | None = None
+    # The network's answering window now, and where each kind of reply lands when that is
+    # not obvious (an Instagram reply to a reply goes on the top-level comment).
+    reply_window: str | None = None
+    public_note: str | None = None
+    private_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -187,7 +195,9 @@ def customer_view(case: Case) -> CustomerView:
     )
 
 
-def case_view(case: Case, network: NetworkLook = UNKNOWN_NETWORK) -> CaseView:
+def case_view(
+    case: Case, network: NetworkLook = UNKNOWN_NETWORK, reply_window: str | None = None
+) -> CaseView:
     return CaseView(
         id=case.id,
         status=CaseStatus(case.status),
@@ -200,7 +210,19 @@ def case_view(case: Case, network: NetworkLook = UNKNOWN_NETWORK) -> CaseView:
         created_at=case.created_at,
         close_reason=case.close_reason,
         network=network,
+        reply_window=reply_window,
     )
+
+
+def window_line(session: Session, case: Case, network: NetworkLook) -> str | None:
+    """The network's answering window for the case now (None where it has none, or for a
+    closed case, or when the network is not connected)."""
+    if network.reply_window is None or not case.is_open:
+        return None
+    post = latest_customer_post(session, case.id)
+    if post is None:
+        return None
+    return network.reply_window(context_for(session, case, post, utcnow()))
 
 
 def post_view(post: Post, text: str | None = None) -> PostView:
@@ -244,7 +266,7 @@ def first_post(session: Session, case_id: int) -> Post | None:
 def case_snapshot(session: Session, case: Case, network: NetworkLook) -> CaseSnapshot:
     first = first_post(session, case.id)
     return CaseSnapshot(
-        case=case_view(case, network),
+        case=case_view(case, network, window_line(session, case, network)),
         first_post=post_view(first) if first is not None else None,
         thread=ThreadRef(case.slack_channel, case.slack_ts),
     )

@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.slack.builders.common import window_text
 from bot.slack.builders.thread import CLOSE_REASONS, visibility_label
 from bot.slack.ids import Callback, Field
 from bot.slack.text import cut_escaped, escape, link
@@ -64,6 +65,9 @@ def build_draft_modal(form: DraftFormView) -> View:
                 elements=[MarkdownTextObject(text=f"⚠️ {escape(form.public_refusal)}")],
             )
         )
+    about = _where_replies_land(form)
+    if about:
+        blocks.append(ContextBlock(block_id="reply_rules", elements=about))
     metadata = {"case_id": form.case_id, "draft_id": form.draft_id}
     return _modal(
         Callback.DRAFT,
@@ -72,6 +76,22 @@ def build_draft_modal(form: DraftFormView) -> View:
         metadata,
         blocks,
     )
+
+
+def _where_replies_land(form: DraftFormView) -> list[MarkdownTextObject]:
+    """The network's window and where each kind of reply lands, under the choice (a modal
+    cannot change with the choice, so both notes are shown, each named)."""
+    lines = []
+    if form.reply_window:
+        lines.append(window_text(form.reply_window))
+    for visibility, note in (
+        (Visibility.PUBLIC, form.public_note),
+        (Visibility.PRIVATE, form.private_note),
+    ):
+        if note:
+            label = visibility_label(visibility, form.network.label)
+            lines.append(f"ℹ️ *{escape(label)}:* {escape(note)}")
+    return [MarkdownTextObject(text=line) for line in lines]
 
 
 def _visibility_options(publicly_replyable: bool, network_label: str) -> list[Option]:
