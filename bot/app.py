@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -24,12 +24,13 @@ from sqlalchemy.orm import Session, sessionmaker
 import handlers
 from bot.config import Settings
 from bot.ingest import make_triage
+from bot.intake import WebhookIntake
 from bot.jobs import Cycle, start_scheduler
 from bot.networks.base import Network, NetworkError
-from bot.networks.registry import Networks
+from bot.networks.registry import WEBHOOK_ROUTES, Networks
 from bot.outbound import Sender
 from bot.polling import ProgressFactory
-from bot.server import HttpServer, make_wsgi_app
+from bot.server import HttpServer, WSGIApp, make_wsgi_app
 from bot.services import CONTEXT_KEY, Services
 from bot.slack.case_thread import CaseThread
 from bot.slack.directory import Directory
@@ -97,13 +98,19 @@ class Runtime:
     scheduler: BackgroundScheduler | None = None
     http: HttpServer | None = None
     socket_mode: SocketModeHandler | None = None
+    # Networks' webhooks (path → app) and the worker that stores what they bring.
+    webhooks: dict[str, WSGIApp] = field(default_factory=dict)
+    intake: WebhookIntake | None = None
 
     def start(self, *, scheduler: bool = True) -> None:
         """Start serving; tests pass `scheduler=False` and run `cycle.run()` themselves."""
         if scheduler:
             self.scheduler = start_scheduler(self.cycle, self.settings.poll_interval_seconds)
         slack_wsgi = None if self.settings.socket_mode else SlackRequestHandler(self.bolt)
-        self.http = HttpServer(make_wsgi_app(self.health, slack_wsgi), self.settings.port)
+        if self.intake:
+            self.intake.start()
+        app = make_wsgi_app(self.health, slack_wsgi, self.webhooks)
+        self.http = HttpServer(app, self.settings.port)
         self.http.start()
         if self.settings.socket_mode:
             self.socket_mode = SocketModeHandler(self.bolt, self.settings.slack_app_token)
@@ -144,6 +151,8 @@ class Runtime:
         if self.http:
             self.http.close()
         waiters = [threading.Thread(target=self.listeners.shutdown, daemon=True)]
+        if self.intake:
+            waiters.append(threading.Thread(target=self.intake.stop, daemon=True))
         if self.scheduler and self.scheduler.running:
             waiters.append(
                 threading.Thread(target=self.scheduler.shutdown, kwargs={"wait": True}, daemon=True)
@@ -201,7 +210,31 @@ def build_runtime(
     )
     listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-listener")
     bolt = make_bolt_app(settings, services, listeners)
-    return Runtime(settings, engine, factory, networks, services, bolt, cycle, listeners)
+    # What networks push is stored like a poll, then published, off the request thread.
+    intake = WebhookIntake(
+        factory,
+        networks,
+        lambda stop: publisher.publish_pending(factory, stop),
+        guard=cycle.guard,
+        triage=cycle.triage,
+    )
+    webhooks = {
+        path: app
+        for routes in WEBHOOK_ROUTES
+        for path, app in routes(settings.networks, networks, intake.submit).items()
+    }
+    return Runtime(
+        settings,
+        engine,
+        factory,
+        networks,
+        services,
+        bolt,
+        cycle,
+        listeners,
+        webhooks=webhooks,
+        intake=intake,
+    )
 
 
 def _check_slack(client: WebClient) -> None:

@@ -1,7 +1,8 @@
-"""The HTTP front: Slack's `POST /slack/events` and `GET /healthz`, served by waitress.
+"""The HTTP front: Slack's `POST /slack/events`, `GET /healthz` and the networks' webhooks
+(e.g. `GET/POST /webhooks/meta`), served by waitress.
 
 waitress is a production WSGI server (pure Python, threads), unlike Bolt's
-development server. In Socket Mode only `/healthz` is served.
+development server. In Socket Mode `/slack/events` is not served; the rest is.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import contextlib
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from waitress.server import create_server
@@ -22,7 +23,12 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 HealthCheck = Callable[[], tuple[bool, dict[str, Any]]]
 
 
-def make_wsgi_app(health: HealthCheck, slack: WSGIApp | None) -> WSGIApp:
+def make_wsgi_app(
+    health: HealthCheck, slack: WSGIApp | None, webhooks: Mapping[str, WSGIApp] | None = None
+) -> WSGIApp:
+    """`webhooks`: path → the app of a network's webhook (they check their own signatures)."""
+    routes = dict(webhooks or {})
+
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method in {"GET", "HEAD"}:
@@ -35,6 +41,8 @@ def make_wsgi_app(health: HealthCheck, slack: WSGIApp | None) -> WSGIApp:
             return [body]
         if path == "/slack/events" and slack is not None:
             return slack(environ, start_response)
+        if path in routes:
+            return routes[path](environ, start_response)
         body = b"Not Found"
         start_response(
             "404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]

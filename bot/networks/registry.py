@@ -7,12 +7,14 @@ Nothing in `bot/cases/` or `bot/slack/` changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.networks import x
-from bot.networks.base import Network, ReplyContext
+from bot.networks.base import FetchedPost, Network, ReplyContext
+from bot.networks.meta.blocks import read_facebook_settings, read_instagram_settings
+from bot.networks.meta.route import meta_webhook_routes
 from bot.settings_reader import EnvReader
 
 
@@ -26,7 +28,22 @@ class NetworkSettings(Protocol):
 
 
 # One line per network: reads its block (None when the network is not configured).
-SETTINGS_READERS: tuple[Callable[[EnvReader], NetworkSettings | None], ...] = (x.read_settings,)
+SETTINGS_READERS: tuple[Callable[[EnvReader], NetworkSettings | None], ...] = (
+    x.read_settings,
+    # One Meta app and Page serve two networks: the same variables, two blocks.
+    read_facebook_settings,
+    read_instagram_settings,
+)
+
+# Webhooks: a network that pushes posts serves HTTP routes beside Slack's. The request
+# thread answers at once and `Submit`s the work; the core runs it off the request thread
+# and stores its posts exactly as a poll would (`bot.intake`).
+PushedWork = Callable[[], list[FetchedPost]]
+Submit = Callable[[PushedWork], None]
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+# (the configured blocks, the connected networks, submit) → {path: WSGI app}
+WebhookRoutes = Callable[[Sequence[NetworkSettings], "Networks", Submit], Mapping[str, WSGIApp]]
+WEBHOOK_ROUTES: tuple[WebhookRoutes, ...] = (meta_webhook_routes,)
 
 
 @dataclass(frozen=True)
