@@ -48,6 +48,10 @@ def poll_network(
         me = network.whoami()
     except NetworkError as exc:
         log.warning("Cannot poll %s yet: %s", network.name, exc.reason)
+        # On every stream's checkpoint, as a failed fetch would be: a token the network
+        # refuses (not retryable) is then recorded for the admins' alert either way.
+        for stream in network.streams():
+            _record_failure(factory, network.name, stream.name, exc.reason)
         return [PollOutcome(stream="whoami", error=exc.reason)]
     with session_scope(factory) as session:
         brand_id = upsert_brand(session, network.name, me).id
