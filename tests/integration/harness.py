@@ -18,6 +18,8 @@ from bot.app import Runtime, build_runtime
 from bot.config import Settings, load_settings
 from bot.networks.base import Network
 from sandbox.agent_story import claim, open_draft_modal, submit_draft, wait_for_draft
+from sandbox.meta_graph import MetaGraphStandIn
+from sandbox.scenarios import meta as meta_scenario
 from sandbox.slack_api import SlackStandIn
 from sandbox.x_api import XStandIn
 from storage.db import make_engine, upgrade
@@ -34,6 +36,8 @@ class Sandbox:
     database_url: str
     runtime: Runtime | None = None
     overrides: dict[str, str] = field(default_factory=dict)
+    # The Meta Graph stand-in, once `start_meta()` started it.
+    meta: MetaGraphStandIn | None = None
 
     # -- configuration ----------------------------------------------------------
     def env(self, **overrides: str) -> dict[str, str]:
@@ -74,6 +78,21 @@ class Sandbox:
         self.runtime = build_runtime(self.settings(**overrides), extra_networks=extra_networks)
         self.runtime.start(scheduler=scheduler)
         return self.runtime
+
+    def start_meta(self) -> MetaGraphStandIn:
+        """Start the Meta Graph stand-in beside X; bots started from now on connect its Page
+        (Facebook) and Instagram account. Its clock is the real one, as the bot's is: a
+        test sets it back (`advance(hours=-30)`) to have a customer write in the past."""
+        stand_in = meta_scenario.start_graph_stand_in()
+        self.meta = stand_in
+        self.overrides.update(meta_scenario.bot_env(stand_in))
+        return stand_in
+
+    def connect_meta_webhooks(self) -> None:
+        """Subscribe the running bot to the stand-in's webhooks (Meta's handshake)."""
+        assert self.meta and self.runtime and self.runtime.http, "start_meta(), start_bot()"
+        url = f"http://127.0.0.1:{self.runtime.http.port}"
+        assert meta_scenario.connect_webhooks(self.meta, url), "the handshake failed"
 
     def stop_bot(self) -> None:
         if self.runtime is not None:
@@ -149,6 +168,8 @@ def close_sandbox(sandbox: Sandbox) -> None:
     sandbox.stop_bot()
     sandbox.slack.stop()
     sandbox.x.stop()
+    if sandbox.meta is not None:
+        sandbox.meta.stop()
 
 
 PYTHON = sys.executable
