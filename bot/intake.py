@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 # Deliveries waiting at most; beyond it a burst is dropped (the polls catch it up).
 QUEUE_SIZE = 1000
+# Deliveries stored together at most, when a burst queued up.
+BATCH_SIZE = 100
 # How long stored posts wait for the poll cycle's lock before being stored without it
 # (the cycle then publishes them).
 LOCK_WAIT_SECONDS = 30.0
@@ -87,13 +89,26 @@ class WebhookIntake:
     def _run(self) -> None:
         while not self.stop_event.is_set():
             try:
-                work = self._queue.get(timeout=0.2)
+                batch = [self._queue.get(timeout=0.2)]
             except queue.Empty:
                 continue
+            # What queued meanwhile goes in the same store-and-publish: a burst of
+            # deliveries costs one transaction and one publishing pass, not one each.
+            while len(batch) < BATCH_SIZE:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            posts: list[FetchedPost] = []
+            for work in batch:
+                try:
+                    posts += work()
+                except Exception:  # one bad delivery must not stop the ones after it
+                    log.exception("A webhook delivery could not be read; polling catches up")
             try:
-                self.take(work())
-            except Exception:  # one bad delivery must not stop the ones after it
-                log.exception("A webhook delivery could not be stored; polling catches up")
+                self.take(posts)
+            except Exception:
+                log.exception("Webhook posts could not be stored; polling catches up")
 
     def take(self, posts: list[FetchedPost]) -> int:
         """Store `posts` as a poll would, then publish; returns how many were new."""
