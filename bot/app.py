@@ -233,7 +233,7 @@ def build_runtime(
         cycle,
         listeners,
         webhooks=webhooks,
-        intake=intake,
+        intake=intake if webhooks else None,  # no worker thread where nothing pushes
     )
 
 
