@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session, sessionmaker
 import handlers
 from bot.config import Settings
 from bot.ingest import make_triage
+from bot.intake import WebhookIntake
 from bot.jobs import Cycle, start_scheduler
 from bot.networks.base import Network, NetworkError
-from bot.networks.registry import Networks
+from bot.networks.registry import WEBHOOK_ROUTES, Networks
 from bot.observability.prometheus import (
     CountingWebClient,
     MeteredNetwork,
@@ -36,7 +37,7 @@ from bot.outbound import Sender
 from bot.polling import ProgressFactory
 from bot.reports.home import HomePublisher
 from bot.reports.jobs import report_jobs
-from bot.server import HttpServer, make_wsgi_app
+from bot.server import HttpServer, WSGIApp, make_wsgi_app
 from bot.services import CONTEXT_KEY, Services
 from bot.sla.health import ListeningHealth
 from bot.sla.watcher import DeadlineWatcher
@@ -112,6 +113,9 @@ class Runtime:
     scheduler: BackgroundScheduler | None = None
     http: HttpServer | None = None
     socket_mode: GuardedSocketModeHandler | None = None
+    # Networks' webhooks (path → app) and the worker that stores what they bring.
+    webhooks: dict[str, WSGIApp] = field(default_factory=dict)
+    intake: WebhookIntake | None = None
 
     def start(self, *, scheduler: bool = True) -> None:
         """Start serving; tests pass `scheduler=False` and run `cycle.run()` themselves."""
@@ -124,9 +128,15 @@ class Runtime:
                 jobs=report_jobs(self.services),
             )
         slack_wsgi = None if self.settings.socket_mode else SlackRequestHandler(self.bolt)
+        if self.intake:
+            self.intake.start()
         metrics = metrics_app(make_registry(self.factory))
         app = make_wsgi_app(
-            self.health, slack_wsgi, self.settings.slack_signing_secret, metrics=metrics
+            self.health,
+            slack_wsgi,
+            self.settings.slack_signing_secret,
+            metrics=metrics,
+            webhooks=self.webhooks,
         )
         self.http = HttpServer(app, self.settings.port)
         self.http.start()
@@ -171,6 +181,8 @@ class Runtime:
         if self.http:
             self.http.close()
         waiters = [threading.Thread(target=self.listeners.shutdown, daemon=True)]
+        if self.intake:
+            waiters.append(threading.Thread(target=self.intake.stop, daemon=True))
         if self.scheduler and self.scheduler.running:
             waiters.append(
                 threading.Thread(target=self.scheduler.shutdown, kwargs={"wait": True}, daemon=True)
@@ -203,10 +215,9 @@ def build_runtime(
     factory = make_session_factory(engine)
     publisher_client = make_slack_client(settings, retry_rate_limits=False)
     _check_slack(publisher_client)
-    networks = Networks(
-        MeteredNetwork(network)
-        for network in [*(block.connect() for block in settings.networks), *extra_networks]
-    )
+    connected = Networks([*(block.connect() for block in settings.networks), *extra_networks])
+    # Every call the workflow makes to a network is counted for /metrics.
+    networks = Networks(MeteredNetwork(network) for network in connected.values())
     for network in networks.values():
         _check_network(network)
     slack = make_slack_client(settings, retry_rate_limits=True)
@@ -241,8 +252,33 @@ def build_runtime(
     )
     listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-listener")
     bolt = make_bolt_app(settings, services, listeners)
+    # What networks push is stored like a poll, then published, off the request thread.
+    intake = WebhookIntake(
+        factory,
+        networks,
+        lambda stop: publisher.publish_pending(factory, stop),
+        guard=cycle.guard,
+        triage=cycle.triage,
+    )
+    webhooks = {
+        path: app
+        for routes in WEBHOOK_ROUTES
+        # Webhook receivers work with their own network's objects, not the counting wrapper.
+        for path, app in routes(settings.networks, connected, intake.submit).items()
+    }
     return Runtime(
-        settings, engine, factory, networks, services, bolt, cycle, listeners, deadlines, listening
+        settings,
+        engine,
+        factory,
+        networks,
+        services,
+        bolt,
+        cycle,
+        listeners,
+        deadlines,
+        listening,
+        webhooks=webhooks,
+        intake=intake if webhooks else None,  # no worker thread where nothing pushes
     )
 
 

@@ -46,10 +46,14 @@ class Cycle:
     # Runs between polling and publishing: the deadline watcher settles new posts'
     # deadlines so their cards are posted showing them.
     before_publish: Callable[[], object] | None = None
+    # Held while this process stores and publishes posts: a cycle, or posts a network
+    # pushed (`bot.intake`). They wait for each other here; other processes are kept out
+    # by the lock below, and skip.
+    guard: threading.Lock = field(default_factory=threading.Lock)
 
     def run(self) -> tuple[list[PollOutcome], PublishOutcome]:
         """One cycle, unless another process is running one on the same database."""
-        with exclusive(self.factory.kw["bind"], POLL_JOB_ID) as mine:
+        with self.guard, exclusive(self.factory.kw["bind"], POLL_JOB_ID) as mine:
             if not mine:
                 log.info("Another Carethread process is polling this database; skipping")
                 return [], PublishOutcome(error="another process is polling")

@@ -27,8 +27,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import lifecycle
 from bot.metrics.cost import write_kind
 from bot.metrics.usage import record_usage
-from bot.networks.base import NetworkError, NetworkUnavailable, Outgoing, ReplyTarget, SentReply
+from bot.networks.base import NetworkError, NetworkUnavailable, Outgoing, SentReply
 from bot.networks.registry import NetworkNotConfigured, Networks
+from bot.reply_context import latest_customer_post, reply_target
 from bot.slack.views import CaseSnapshot, DraftSnapshot, case_snapshot, draft_snapshot
 from storage.db import compare_and_set, session_scope
 from storage.enums import DraftStatus, Visibility
@@ -72,28 +73,6 @@ class _Claim:
 def draft_key(draft: Draft) -> str:
     """The draft's idempotency key: the same on every attempt and after any restart."""
     return f"carethread-draft-{draft.id}-{int(draft.created_at.timestamp())}"
-
-
-def reply_target(post: Post) -> ReplyTarget:
-    """What a reply to `post` answers, as the network needs it."""
-    return ReplyTarget(
-        post_id=post.external_id,
-        customer_id=post.customer.external_id,
-        customer_handle=post.customer.handle,
-        conversation_id=post.conversation_id,
-        post_created_at=post.created_at,
-        post_meta=dict(post.meta or {}),
-    )
-
-
-def latest_customer_post(session: Session, case_id: int) -> Post | None:
-    """The customer's newest post in the case: what a reply answers."""
-    return session.scalar(
-        select(Post)
-        .where(Post.case_id == case_id)
-        .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(1)
-    )
 
 
 class Sender:

@@ -1,8 +1,8 @@
-"""The HTTP front: Slack's `POST /slack/events`, `GET /healthz` and Prometheus's
-`GET /metrics`, served by waitress.
+"""The HTTP front: Slack's `POST /slack/events`, `GET /healthz`, Prometheus's `GET /metrics`
+and the networks' webhooks (e.g. `GET/POST /webhooks/meta`), served by waitress.
 
 waitress is a production WSGI server (pure Python, threads), unlike Bolt's
-development server. In Socket Mode only `/healthz` and `/metrics` are served. Every
+development server. In Socket Mode `/slack/events` is not served; the rest is. Every
 request to the Slack endpoint passes `bot.slack_request_guard` before Bolt sees it.
 """
 
@@ -13,7 +13,7 @@ import io
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from slack_sdk.signature import SignatureVerifier
@@ -34,10 +34,13 @@ def make_wsgi_app(
     signing_secret: str,
     *,
     metrics: WSGIApp | None = None,
+    webhooks: Mapping[str, WSGIApp] | None = None,
 ) -> WSGIApp:
-    """`/healthz`, `/metrics` (Prometheus, when given), and `slack` (Bolt's WSGI adapter,
-    None in Socket Mode) behind the guard."""
+    """`/healthz`, `/metrics` (Prometheus, when given), `slack` (Bolt's WSGI adapter, None in
+    Socket Mode) behind the guard, and `webhooks`: path → the app of a network's webhook
+    (they check their own signatures)."""
     guarded = guard_slack(slack, SignatureVerifier(signing_secret)) if slack else None
+    routes = dict(webhooks or {})
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
@@ -53,6 +56,8 @@ def make_wsgi_app(
             return [body]
         if path == "/slack/events" and guarded is not None:
             return guarded(environ, start_response)
+        if path in routes:
+            return routes[path](environ, start_response)
         return _answer(start_response, "404 Not Found", b"Not Found", "text/plain")
 
     return app

@@ -149,9 +149,16 @@ class MetaGraphStandIn(StandInServer, MetaWorld):
         except GraphFault as fault:
             response = Response(fault.status, fault.body(self._trace()))
         response.headers.update(self._usage_headers(account, self.usage.get(account)))
+        if request.method == "POST" and response.status == 200:
+            self.changed({"kind": "brand_answer", "path": request.path})
         if any(drop(request) for drop in list(self._drops)):
             self._cut_connection()
         return response
+
+    def _notify(self, payload: Record) -> None:
+        """A customer did something: live views redraw, and the webhook goes out."""
+        self.changed({"kind": "customer", "object": payload.get("object")})
+        super()._notify(payload)
 
     def _answer(self, request: Request) -> Response:
         match = PATH.match(request.path)

@@ -9,8 +9,10 @@ its cursor is not an id, on purpose.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.networks.base import (
     TEXT_FIELD,
@@ -132,6 +134,12 @@ class FakeNetwork:
 
     def private_message_link(self) -> str | None:
         return "https://fake.example/messages/acme"
+
+    def reply_window(self, context: ReplyContext) -> str | None:
+        return None
+
+    def reply_note(self, post_meta: Mapping[str, Any], visibility: str) -> str | None:
+        return None
 
     def send(self, outgoing: Outgoing) -> SentReply:
         with self._lock:

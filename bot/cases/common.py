@@ -3,16 +3,14 @@ judged in."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.errors import UserFacingError
 from bot.networks.base import ReplyContext
-from bot.outbound import latest_customer_post, reply_target
+from bot.reply_context import context_for, latest_customer_post
 from bot.services import Services
 from bot.slack.views import CaseSnapshot, case_snapshot
-from storage.enums import DraftStatus, Visibility
-from storage.models import Case, Draft, Post, utcnow
+from storage.models import Case, Post, utcnow
 
 CASE_GONE = "This case no longer exists."
 
@@ -35,21 +33,7 @@ def latest_post(session: Session, case_id: int) -> Post:
 def reply_context(session: Session, case: Case) -> ReplyContext:
     """What the case's network needs to judge a reply now: the post it would answer, when
     the customer last wrote, how many private replies that post already got."""
-    post = latest_post(session, case.id)
-    private_replies = session.scalar(
-        select(func.count(Draft.id)).where(
-            Draft.target_post_id == post.id,
-            Draft.visibility == Visibility.PRIVATE,
-            Draft.status == DraftStatus.POSTED,
-        )
-    )
-    return ReplyContext(
-        target=reply_target(post),
-        publicly_replyable=post.publicly_replyable,
-        last_customer_post_at=case.last_customer_post_at,
-        now=utcnow(),
-        private_replies_to_target=private_replies or 0,
-    )
+    return context_for(session, case, latest_post(session, case.id), utcnow())
 
 
 def snapshot(services: Services, session: Session, case: Case) -> CaseSnapshot:

@@ -132,6 +132,17 @@ def draft_form(services: Services, case_id: int, draft_id: int | None = None) ->
             reply_hint=network.reply_hint(),
             public_refusal=public_refusal,
             asks_customer=asks,
+            reply_window=network.reply_window(context),
+            public_note=(
+                network.reply_note(context.target.post_meta, Visibility.PUBLIC)
+                if public_refusal is None
+                else None
+            ),
+            private_note=(
+                network.reply_note(context.target.post_meta, Visibility.PRIVATE)
+                if network.can_send_private
+                else None
+            ),
         )
     return with_link_cost(services, case.network, form)
 

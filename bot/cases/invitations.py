@@ -1,6 +1,8 @@
 """What Move to private drafts, in the customer's language: a public reply inviting them to
 a private conversation (with the brand's private-message link where the network has one),
-and the private message asking for the details."""
+and the private message asking for the details — or, where the private message reaches
+the customer by itself (a private reply to their comment), that message alone, opening
+the conversation."""
 
 from __future__ import annotations
 
@@ -28,6 +30,30 @@ _PRIVATE = {
         "don't share them with anyone."
     ),
 }
+
+# The brand writes first (no invitation): the message says why it arrives privately.
+_OPENING = {
+    "es": (
+        "Hola, te escribimos por privado para cuidar tus datos. Si puedes, borra el "
+        "comentario público donde los compartiste. Para revisar tu caso, cuéntanos qué pasó "
+        "y envíanos tu número de pedido, cuenta o línea, y el nombre del titular. "
+        "Nunca te pediremos contraseñas, códigos de verificación ni el número completo de tu "
+        "tarjeta: no los compartas con nadie."
+    ),
+    "en": (
+        "Hi, we're writing to you privately to keep your details safe. If you can, delete "
+        "the public comment where you shared them. So we can look into your case, tell us "
+        "what happened and send your order, account or line number and the account holder's "
+        "name. We will never ask for passwords, verification codes or your full card number: "
+        "please don't share them with anyone."
+    ),
+}
+
+
+def opening_private_message(language: str) -> str:
+    """The private message that opens the conversation when no invitation goes before it
+    (Spanish or English; other languages fall back to English)."""
+    return _OPENING[language if language in _OPENING else "en"]
 
 
 def invitation_texts(language: str, customer_handle: str, dm_link: str | None) -> tuple[str, str]:

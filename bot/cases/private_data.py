@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot import lifecycle
 from bot.cases.common import get_case, reply_context
 from bot.cases.drafts import add_draft, draft_problems, guard_config, present_draft
-from bot.cases.invitations import invitation_texts
+from bot.cases.invitations import invitation_texts, opening_private_message
 from bot.cases.permissions import require_approver_role
 from bot.errors import Conflict, UserFacingError
 from bot.networks.base import VISIBILITY_FIELD
@@ -32,9 +32,11 @@ class MovedToPrivate:
 
 def move_to_private(services: Services, case_id: int, user: str) -> MovedToPrivate:
     """Draft, as `user`, a public reply in the customer's language inviting them to a
-    private conversation (with the brand's private-message link where the network has one)
-    and a private message asking for the details. Both wait for approval like any draft;
-    a post the network lets us answer only privately gets the private message alone."""
+    private conversation (with the brand's private-message link) and a private message
+    asking for the details. Both wait for approval like any draft. The private message
+    alone where the network lets us answer only privately, or where it has no link
+    because the private message itself reaches the customer (a private reply to their
+    comment); a private message the network would refuse is refused here, in its words."""
     with session_scope(services.factory) as session:
         case = get_case(session, case_id)
         if case.status == CaseStatus.CLOSED:
@@ -54,26 +56,37 @@ def move_to_private(services: Services, case_id: int, user: str) -> MovedToPriva
             f"{network.label} has no private messages Carethread can send: answer publicly "
             "without the personal data, or ask the customer to contact the brand directly."
         )
-    try:
-        public, private = invitation_texts(language, handle, network.private_message_link())
-    except ValueError as exc:
-        raise UserFacingError(f"Could not write the invitation: {exc}.") from exc
+    link = network.private_message_link()
+    public, private = "", opening_private_message(language)
+    if link is not None:
+        try:
+            public, private = invitation_texts(language, handle, link)
+        except ValueError as exc:
+            raise UserFacingError(f"Could not write the invitation: {exc}.") from exc
     # Where a private reply must start a certain way (on Mastodon, with the customer's
     # @handle, or it reaches no one), the private message starts so too.
     private = network.draft_prefill(handle, Visibility.PRIVATE) + private
     config = guard_config(services.settings.triage, brand)
-    # The invitation goes through the same checks as any public reply.
-    public_problems = draft_problems(public, Visibility.PUBLIC, network, context, config)
-    why_no_public = public_problems.get(VISIBILITY_FIELD)
-    if why_no_public is None and public_problems:
-        raise UserFacingError(
-            f"Could not draft the invitation: {next(iter(public_problems.values()))}"
+    # The private message is judged like any draft: what the network would refuse (a
+    # comment already answered privately, a window that closed) is said now, not at send.
+    refused = draft_problems(private, Visibility.PRIVATE, network, context, config)
+    if refused:
+        raise UserFacingError(f"Cannot move this case to private: {next(iter(refused.values()))}")
+    if link is None:
+        # No link to invite the customer with: the network delivers the private message by
+        # itself, in answer to their post (Meta's private reply), so no invitation is needed.
+        why_no_public: str | None = (
+            f"{network.label} delivers it to the customer as a private reply to their post, "
+            "so no public invitation is needed."
         )
-    private_problems = draft_problems(private, Visibility.PRIVATE, network, context, config)
-    if private_problems:
-        raise UserFacingError(
-            f"Could not draft the private message: {next(iter(private_problems.values()))}"
-        )
+    else:
+        # The invitation goes through the same checks as any public reply.
+        public_problems = draft_problems(public, Visibility.PUBLIC, network, context, config)
+        why_no_public = public_problems.get(VISIBILITY_FIELD)
+        if why_no_public is None and public_problems:
+            raise UserFacingError(
+                f"Could not draft the invitation: {next(iter(public_problems.values()))}"
+            )
     with session_scope(services.factory) as session:
         public_id = None
         if why_no_public is None:

@@ -181,7 +181,23 @@ class Network(Protocol):
         ...
 
     def private_message_link(self) -> str | None:
-        """A link that opens a private conversation with the brand, if the network has one."""
+        """A link that opens a private conversation with the brand, if the network has one.
+
+        None on a network that can send private messages means the message reaches the
+        customer by itself, as an answer to their post (Meta's private reply): Move to
+        private then drafts only the private message, no public invitation."""
+        ...
+
+    def reply_window(self, context: ReplyContext) -> str | None:
+        """The network's answering window for this case, one line for the card and the draft
+        modal ("private reply possible until Tue 14 Jul 14:05 UTC"); None where the network
+        has no windows. Pure."""
+        ...
+
+    def reply_note(self, post_meta: Mapping[str, Any], visibility: str) -> str | None:
+        """Where a reply of `visibility` to the post with `post_meta` lands, when the draft
+        modal should say so (an Instagram reply to a reply goes on the top-level comment);
+        None when it is obvious. Pure."""
         ...
 
     def send(self, outgoing: Outgoing) -> SentReply:

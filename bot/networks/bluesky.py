@@ -217,6 +217,12 @@ class BlueskyNetwork:
     def streams(self) -> list[Stream]:
         return [Stream("notifications", self.fetch_notifications)]
 
+    def reply_window(self, context: ReplyContext) -> str | None:
+        return None  # no messaging windows on this network
+
+    def reply_note(self, post_meta: Mapping[str, Any], visibility: str) -> str | None:
+        return None  # a reply lands where the agent expects
+
     def private_message_link(self) -> str | None:
         # Chats start from the profile's Message button.
         brand = self._brand

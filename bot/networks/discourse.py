@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
@@ -203,6 +203,12 @@ class DiscourseNetwork:
 
     def streams(self) -> list[Stream]:
         return [Stream("posts", self.fetch_posts)]
+
+    def reply_window(self, context: ReplyContext) -> str | None:
+        return None  # no messaging windows on this network
+
+    def reply_note(self, post_meta: Mapping[str, Any], visibility: str) -> str | None:
+        return None  # a reply lands where the agent expects
 
     def private_message_link(self) -> str | None:
         # Discourse opens a new private message to a user at this address.

@@ -319,6 +319,12 @@ class MastodonNetwork:
         accounts it mentions."""
         return f"@{customer_handle} "
 
+    def reply_window(self, context: ReplyContext) -> str | None:
+        return None  # no messaging windows on this network
+
+    def reply_note(self, post_meta: Mapping[str, Any], visibility: str) -> str | None:
+        return None  # a reply lands where the agent expects
+
     def private_message_link(self) -> str | None:
         # Mastodon has no inbox link: people write privately by mentioning the account.
         return None

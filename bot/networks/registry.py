@@ -7,12 +7,14 @@ Nothing in `bot/cases/` or `bot/slack/` changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from bot.networks import bluesky, discourse, mastodon, rss, x
-from bot.networks.base import Network
+from bot.networks.base import FetchedPost, Network, ReplyContext
+from bot.networks.meta.blocks import read_facebook_settings, read_instagram_settings
+from bot.networks.meta.route import meta_webhook_routes
 from bot.settings_reader import EnvReader
 
 
@@ -32,7 +34,20 @@ SETTINGS_READERS: tuple[Callable[[EnvReader], NetworkSettings | None], ...] = (
     bluesky.read_settings,
     rss.read_settings,
     discourse.read_settings,
+    # One Meta app and Page serve two networks: the same variables, two blocks.
+    read_facebook_settings,
+    read_instagram_settings,
 )
+
+# Webhooks: a network that pushes posts serves HTTP routes beside Slack's. The request
+# thread answers at once and `Submit`s the work; the core runs it off the request thread
+# and stores its posts exactly as a poll would (`bot.intake`).
+PushedWork = Callable[[], list[FetchedPost]]
+Submit = Callable[[PushedWork], None]
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+# (the configured blocks, the connected networks, submit) → {path: WSGI app}
+WebhookRoutes = Callable[[Sequence[NetworkSettings], "Networks", Submit], Mapping[str, WSGIApp]]
+WEBHOOK_ROUTES: tuple[WebhookRoutes, ...] = (meta_webhook_routes,)
 
 
 @dataclass(frozen=True)
@@ -44,6 +59,11 @@ class NetworkLook:
     icon: str = "💬"
     # Whether Carethread can answer there at all (a feed of blog posts is read-only).
     can_reply: bool = True
+    # The connected network's `reply_window` (the card's window line); None when it is
+    # not connected now.
+    reply_window: Callable[[ReplyContext], str | None] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     @property
     def link_label(self) -> str:
@@ -94,4 +114,5 @@ class Networks(Mapping[str, Network]):
             label=network.label,
             icon=network.icon,
             can_reply=network.can_reply_publicly or network.can_send_private,
+            reply_window=network.reply_window,
         )

@@ -17,7 +17,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -225,6 +225,12 @@ class RssNetwork:
 
     def draft_prefill(self, customer_handle: str, visibility: str) -> str:
         return ""  # nothing is ever drafted for a feed: its cards have no Draft button
+
+    def reply_window(self, context: ReplyContext) -> str | None:
+        return None  # no messaging windows on this network
+
+    def reply_note(self, post_meta: Mapping[str, Any], visibility: str) -> str | None:
+        return None  # a reply lands where the agent expects
 
     def private_message_link(self) -> str | None:
         return None

@@ -6,6 +6,7 @@ weighted characters), whom it lets the brand answer publicly, its DM link.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
@@ -185,6 +186,12 @@ class XNetwork:
 
     def private_message_link(self) -> str | None:
         return dm_link(self.whoami().external_id)
+
+    def reply_window(self, context: ReplyContext) -> str | None:
+        return None  # X has no answering windows
+
+    def reply_note(self, post_meta: Mapping[str, Any], visibility: str) -> str | None:
+        return None  # a reply lands under the post it answers, a message in the DMs
 
     def send(self, outgoing: Outgoing) -> SentReply:
         if outgoing.visibility == Visibility.PUBLIC:

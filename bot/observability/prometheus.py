@@ -9,7 +9,7 @@ case ids (Prometheus naming practice).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -207,6 +207,12 @@ class MeteredNetwork:
 
     def private_message_link(self) -> str | None:
         return self.inner.private_message_link()
+
+    def reply_window(self, context: ReplyContext) -> str | None:
+        return self.inner.reply_window(context)
+
+    def reply_note(self, post_meta: Mapping[str, Any], visibility: str) -> str | None:
+        return self.inner.reply_note(post_meta, visibility)
 
     def send(self, outgoing: Outgoing) -> SentReply:
         return self._counted("send", lambda: self.inner.send(outgoing))

@@ -31,7 +31,7 @@ from bot.slack.builders.common import blocks_as_dicts
 from bot.slack.case_thread import CaseThread
 from bot.slack.failures import SETUP_ERRORS, SLACK_FAILURES, slack_error
 from bot.slack.ids import MessageKind
-from bot.slack.views import CaseView, case_snapshot, case_view, post_view
+from bot.slack.views import CaseView, case_snapshot, case_view, post_view, window_line
 from storage.db import session_scope
 from storage.enums import Priority
 from storage.models import Case, Post, utcnow
@@ -108,7 +108,7 @@ class SlackPublisher:
             case = post.case
             thread_ts = case.slack_ts
             previous_attempt = post.slack_attempted_at
-            text, blocks = self._message(post, case)
+            text, blocks = self._message(session, post, case)
             fallback = build_minimal_card(self._case_view(case), post_view(post))
             post.slack_attempted_at = utcnow()
             post.slack_attempts += 1
@@ -156,11 +156,14 @@ class SlackPublisher:
     def _case_view(self, case: Case) -> CaseView:
         return case_view(case, self.networks.look(case.network))
 
-    def _message(self, post: Post, case: Case) -> tuple[str, list[Block]]:
-        view, shown = self._case_view(case), post_view(post)
+    def _message(self, session: Session, post: Post, case: Case) -> tuple[str, list[Block]]:
+        shown = post_view(post)
         if case.slack_ts is None:
-            return build_case_card(view, shown)
-        return build_follow_up(view, shown, case.owner_slack_id if post.reopens_case else None)
+            # The root card shows the network's answering window (follow-ups do not).
+            look = self.networks.look(case.network)
+            return build_case_card(case_view(case, look, window_line(session, case, look)), shown)
+        ping = case.owner_slack_id if post.reopens_case else None
+        return build_follow_up(self._case_view(case), shown, ping)
 
     def _post(
         self, post_id: int, *, case_id: int, text: str, blocks: list[Block], thread_ts: str | None

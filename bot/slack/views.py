@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.networks.registry import NetworkLook
+from bot.reply_context import context_for, latest_customer_post
 from bot.triage import Triage, mask_pii
 from storage.enums import AWAITING_REPLY, CaseStatus, DraftStatus, Priority, Visibility
-from storage.models import Case, Draft, Post
+from storage.models import Case, Draft, Post, utcnow
 
 UNKNOWN_NETWORK = NetworkLook(name="", label="the network")
 
@@ -80,6 +81,8 @@ class CaseView:
     deadline: DeadlineView | None = None
     resolution: DeadlineView | None = None
     waiting_on_customer: bool = False
+    # The network's answering window, in its words ("private reply possible until …").
+    reply_window: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,11 @@ class DraftFormView:
     link_free_text: str | None = None
     # Bumped to replace what the agent typed (Slack keeps input by block and action id).
     text_version: int = 0
+    # The network's answering window now, and where each kind of reply lands when that is
+    # not obvious (an Instagram reply to a reply goes on the top-level comment).
+    reply_window: str | None = None
+    public_note: str | None = None
+    private_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -250,7 +258,9 @@ def shown_deadlines(case: Case) -> tuple[DeadlineView | None, DeadlineView | Non
     return response_deadline(case), resolution_deadline(case)
 
 
-def case_view(case: Case, network: NetworkLook = UNKNOWN_NETWORK) -> CaseView:
+def case_view(
+    case: Case, network: NetworkLook = UNKNOWN_NETWORK, reply_window: str | None = None
+) -> CaseView:
     return CaseView(
         id=case.id,
         status=CaseStatus(case.status),
@@ -266,7 +276,19 @@ def case_view(case: Case, network: NetworkLook = UNKNOWN_NETWORK) -> CaseView:
         deadline=response_deadline(case),
         resolution=resolution_deadline(case),
         waiting_on_customer=bool(case.waiting_on_customer) and case.is_open,
+        reply_window=reply_window,
     )
+
+
+def window_line(session: Session, case: Case, network: NetworkLook) -> str | None:
+    """The network's answering window for the case now (None where it has none, or for a
+    closed case, or when the network is not connected)."""
+    if network.reply_window is None or not case.is_open:
+        return None
+    post = latest_customer_post(session, case.id)
+    if post is None:
+        return None
+    return network.reply_window(context_for(session, case, post, utcnow()))
 
 
 def post_view(post: Post, text: str | None = None) -> PostView:
@@ -311,7 +333,7 @@ def first_post(session: Session, case_id: int) -> Post | None:
 def case_snapshot(session: Session, case: Case, network: NetworkLook) -> CaseSnapshot:
     first = first_post(session, case.id)
     return CaseSnapshot(
-        case=case_view(case, network),
+        case=case_view(case, network, window_line(session, case, network)),
         first_post=post_view(first) if first is not None else None,
         thread=ThreadRef(case.slack_channel, case.slack_ts),
     )

@@ -26,6 +26,8 @@ from bot.app import Runtime, build_runtime
 from bot.config import Settings, load_settings
 from bot.networks.base import Network
 from sandbox.agent_story import claim, open_draft_modal, submit_draft, wait_for_draft
+from sandbox.meta_graph import MetaGraphStandIn
+from sandbox.scenarios import meta as meta_scenario
 from sandbox.scenarios.networks import RunningNetwork, bot_settings, start_network
 from sandbox.slack_api import SlackStandIn
 from sandbox.slack_socket_mode import SocketModeStandIn
@@ -53,6 +55,8 @@ class Sandbox:
     socket: SocketModeStandIn | None = None
     # The other networks' stand-ins, by name, with their timelines.
     networks: dict[str, RunningNetwork] = field(default_factory=dict)
+    # The Meta Graph stand-in, once `start_meta()` started it.
+    meta: MetaGraphStandIn | None = None
 
     @property
     def mode(self) -> str:
@@ -117,6 +121,21 @@ class Sandbox:
             socket = self.socket
             self.slack.wait_for(lambda: socket.connected, 10)
         return self.runtime
+
+    def start_meta(self) -> MetaGraphStandIn:
+        """Start the Meta Graph stand-in beside X; bots started from now on connect its Page
+        (Facebook) and Instagram account. Its clock is the real one, as the bot's is: a
+        test sets it back (`advance(hours=-30)`) to have a customer write in the past."""
+        stand_in = meta_scenario.start_graph_stand_in()
+        self.meta = stand_in
+        self.overrides.update(meta_scenario.bot_env(stand_in))
+        return stand_in
+
+    def connect_meta_webhooks(self) -> None:
+        """Subscribe the running bot to the stand-in's webhooks (Meta's handshake)."""
+        assert self.meta and self.runtime and self.runtime.http, "start_meta(), start_bot()"
+        url = f"http://127.0.0.1:{self.runtime.http.port}"
+        assert meta_scenario.connect_webhooks(self.meta, url), "the handshake failed"
 
     def stop_bot(self) -> None:
         if self.runtime is not None:
@@ -220,6 +239,8 @@ def close_sandbox(sandbox: Sandbox) -> None:
         sandbox.x.stop()
     for running in sandbox.networks.values():
         running.stop()
+    if sandbox.meta is not None:
+        sandbox.meta.stop()
 
 
 PYTHON = sys.executable

@@ -11,7 +11,9 @@ from bot.networks.meta.rules import (
     UNKNOWN_KIND,
     Delivery,
     Kind,
+    draft_prefill,
     message_delivery,
+    reply_hint,
     reply_note,
     reply_problems,
     reply_window,
@@ -157,3 +159,20 @@ def test_a_post_without_metas_kind_is_refused_rather_than_guessed() -> None:
     for visibility in (Visibility.PUBLIC, Visibility.PRIVATE):
         problems = reply_problems("facebook", "Facebook", "Hi", visibility, bare, False)
         assert problems == {VISIBILITY_FIELD: UNKNOWN_KIND}
+
+
+def test_the_hint_gives_each_networks_limits_as_meta_counts_them() -> None:
+    assert reply_hint("facebook") == (
+        "A public reply may be 8,000 characters; a private message 2,000 characters."
+    )
+    assert reply_hint("instagram") == (
+        "A public reply may be 2,200 characters; a private message 1,000 bytes "
+        "(accented letters count 2, emoji 4)."
+    )
+
+
+def test_only_instagram_public_replies_start_with_the_username() -> None:
+    assert draft_prefill("instagram", "dana", Visibility.PUBLIC) == "@dana "
+    assert draft_prefill("instagram", "dana", Visibility.PRIVATE) == ""
+    # Facebook people have names, not handles: "@Bob Stone" would tag no one.
+    assert draft_prefill("facebook", "Bob Stone", Visibility.PUBLIC) == ""

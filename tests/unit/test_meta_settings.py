@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot.config import ConfigError, load_settings
 from bot.networks.meta import read_settings
+from bot.networks.meta.blocks import FacebookSettings, InstagramSettings
 from bot.networks.meta.graph import DEFAULT_BASE_URL, DEFAULT_VERSION
 from bot.settings_reader import EnvReader
 
@@ -77,3 +81,30 @@ def test_malformed_values_are_explained() -> None:
         "META_GRAPH_BASE_URL must be an http(s) URL, got 'graph.facebook.com'.",
         "META_HUMAN_AGENT_TAG must be true or false, got 'sometimes'.",
     ]
+
+
+SLACK = {
+    "SLACK_BOT_TOKEN": "xoxb-1",
+    "SLACK_SIGNING_SECRET": "secret",
+    "SLACK_CHANNEL_ID": "C0123ABCD",
+}
+
+
+def test_one_meta_block_connects_facebook_and_instagram_when_its_account_is_set() -> None:
+    alone = load_settings({**SLACK, **COMPLETE})
+    assert [block.name for block in alone.networks] == ["facebook"]
+    both = load_settings({**SLACK, **COMPLETE, "INSTAGRAM_ACCOUNT_ID": "17841400000000001"})
+    facebook, instagram = both.network("facebook"), both.network("instagram")
+    assert isinstance(facebook, FacebookSettings) and isinstance(instagram, InstagramSettings)
+    assert facebook.meta == instagram.meta  # one app, one Page, one token
+    assert instagram.meta.instagram_account_id == "17841400000000001"
+
+
+def test_a_half_set_meta_block_is_reported_once_and_connects_nothing() -> None:
+    env = {**SLACK, "INSTAGRAM_ACCOUNT_ID": "17841400000000001", "META_APP_SECRET": "s"}
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env)
+    problems = caught.value.problems
+    assert len([p for p in problems if p.startswith("FACEBOOK_PAGE_ID")]) == 1
+    assert len([p for p in problems if p.startswith("FACEBOOK_PAGE_ACCESS_TOKEN")]) == 1
+    assert len(problems) == 2

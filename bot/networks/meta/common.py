@@ -137,6 +137,12 @@ class MetaNetwork(ABC):
             self.name, self.label, text, visibility, context, self.settings.human_agent_tag
         )
 
+    def reply_hint(self) -> str:
+        return rules.reply_hint(self.name)
+
+    def draft_prefill(self, customer_handle: str, visibility: str) -> str:
+        return rules.draft_prefill(self.name, customer_handle, visibility)
+
     def reply_window(self, context: ReplyContext) -> str | None:
         """The open reply window for the case card ("private reply possible until …")."""
         return rules.reply_window(context, self.settings.human_agent_tag)

@@ -196,6 +196,24 @@ def reply_problems(
     return problems
 
 
+def reply_hint(network: str) -> str:
+    """The line under the draft box: Meta's length limits for this network, as it counts."""
+    public, private = PUBLIC_LIMITS[network], PRIVATE_LIMITS[network]
+    bytes_note = " (accented letters count 2, emoji 4)" if private.unit == "bytes" else ""
+    return (
+        f"A public reply may be {public.amount:,} {public.unit}; a private message "
+        f"{private.amount:,} {private.unit}{bytes_note}."
+    )
+
+
+def draft_prefill(network: str, customer_handle: str, visibility: str) -> str:
+    """Instagram replies start with the customer's @username, as Instagram's own reply box
+    does; Facebook people have names, not handles, and private messages need no address."""
+    if network == "instagram" and visibility == Visibility.PUBLIC:
+        return f"@{customer_handle} "
+    return ""
+
+
 def reply_window(context: ReplyContext, human_agent_tag: bool) -> str | None:
     """The window that is open for this post, for the case card; None when none applies."""
     kind = kind_of(context.target.post_meta)

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.networks.registry import NetworkLook
-from bot.slack.builders.common import Message
+from bot.slack.builders.common import Message, window_text
 from bot.slack.ids import Action, CaseMenu
 from bot.slack.text import (
     NOTIFICATION_TEXT_LIMIT,
@@ -51,6 +51,13 @@ def build_case_card(case: CaseView, post: PostView) -> Message:
         SectionBlock(block_id="post", text=MarkdownTextObject(text=_post_text(post))),
         *_about(post, case, deadline=True),
     ]
+    if case.reply_window:
+        blocks.append(
+            ContextBlock(
+                block_id="window",
+                elements=[MarkdownTextObject(text=window_text(case.reply_window))],
+            )
+        )
     exposed = exposed_data_notice(post)
     if exposed:
         blocks.append(SectionBlock(block_id="exposed", text=MarkdownTextObject(text=exposed)))

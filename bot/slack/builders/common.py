@@ -24,6 +24,12 @@ def plain(text: str, block_id: str = "note") -> Message:
     return text, [SectionBlock(block_id=block_id, text=MarkdownTextObject(text=text))]
 
 
+def window_text(window: str) -> str:
+    """A network's answering window, in its words ("private reply possible until …"), for
+    the card and the draft modal."""
+    return f"⏳ {escape(window)}"
+
+
 def when(at: datetime) -> str:
     """A date and time in each reader's own time zone (Slack's date token)."""
     fallback = at.strftime("%Y-%m-%d %H:%M UTC")

@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.slack.builders.common import window_text
 from bot.slack.builders.thread import CLOSE_REASONS, visibility_label
 from bot.slack.ids import Action, Callback, Field, Waiting
 from bot.slack.text import cut_escaped, escape, link
@@ -70,6 +71,9 @@ def build_draft_modal(form: DraftFormView) -> View:
                 elements=[MarkdownTextObject(text=f"⚠️ {escape(form.public_refusal)}")],
             )
         )
+    about = _where_replies_land(form)
+    if about:
+        blocks.append(ContextBlock(block_id="reply_rules", elements=about))
     blocks.append(_waiting_input(form.asks_customer))
     metadata: dict[str, Any] = {"case_id": form.case_id, "draft_id": form.draft_id}
     if form.link_notice:
@@ -127,6 +131,22 @@ def _link_warning(form: DraftFormView) -> list[Block]:
             ),
         )
     return blocks
+
+
+def _where_replies_land(form: DraftFormView) -> list[MarkdownTextObject]:
+    """The network's window and where each kind of reply lands, under the choice (a modal
+    cannot change with the choice, so both notes are shown, each named)."""
+    lines = []
+    if form.reply_window:
+        lines.append(window_text(form.reply_window))
+    for visibility, note in (
+        (Visibility.PUBLIC, form.public_note),
+        (Visibility.PRIVATE, form.private_note),
+    ):
+        if note:
+            label = visibility_label(visibility, form.network.label)
+            lines.append(f"ℹ️ *{escape(label)}:* {escape(note)}")
+    return [MarkdownTextObject(text=line) for line in lines]
 
 
 def _visibility_options(publicly_replyable: bool, network_label: str) -> list[Option]:

@@ -195,3 +195,17 @@ def test_the_plain_fallback_card_has_the_same_actions_as_the_full_card() -> None
     full = _actions(build_case_card(case, post(triage=EXPOSED))[1])
     minimal = _actions(build_minimal_card(case, post(triage=EXPOSED))[1])
     assert full == minimal
+
+
+def test_the_networks_answering_window_shows_on_the_card_escaped():
+    window = "private reply possible until Tue 14 Jul 14:05 UTC <!channel>"
+    _, blocks = build_case_card(_case(reply_window=window), post("hola"))
+    shown = next(b for b in blocks_as_dicts(blocks) if b.get("block_id") == "window")
+    text = shown["elements"][0]["text"]
+    assert "private reply possible until Tue 14 Jul 14:05 UTC" in text
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+
+
+def test_no_window_line_where_the_network_has_no_windows():
+    _, blocks = build_case_card(_case(), post("hola"))
+    assert "window" not in {b.get("block_id") for b in blocks_as_dicts(blocks)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.networks.registry import NetworkLook
 from bot.slack.builders.modals import build_draft_modal
 from bot.slack.views import DraftFormView
 from tests.unit.slack.builders.examples import EVIL, X
@@ -58,3 +59,43 @@ def test_draft_modal_asks_whether_we_wait_on_the_customer_unset_by_default() -> 
     assert "question" in block["hint"]["text"]
     assert waiting(True)["element"]["initial_option"]["value"] == "waiting"
     assert waiting(False)["element"]["initial_option"]["value"] == "not_waiting"
+
+
+def test_the_modal_shows_the_window_and_where_each_reply_lands() -> None:
+    instagram = NetworkLook(name="instagram", label="Instagram", icon="📸")
+    form = DraftFormView(
+        case_id=9,
+        customer_handle="dana",
+        post_text="asking the same!",
+        post_url="https://www.instagram.com/p/C1/",
+        publicly_replyable=True,
+        text="@dana ",
+        visibility="public",
+        network=instagram,
+        reply_window="private reply possible until Tue 14 Jul 14:05 UTC",
+        public_note="a reply to a reply goes to the top-level comment",
+        private_note="sent as a private reply to the comment, once",
+    )
+    view = build_draft_modal(form).to_dict()
+    (about,) = [b for b in view["blocks"] if b["block_id"] == "reply_rules"]
+    lines = [e["text"] for e in about["elements"]]
+    assert lines == [
+        "⏳ private reply possible until Tue 14 Jul 14:05 UTC",
+        "ℹ️ *Public reply on Instagram:* a reply to a reply goes to the top-level comment",
+        "ℹ️ *Private message on Instagram:* sent as a private reply to the comment, once",
+    ]
+
+
+def test_no_rules_block_where_the_network_says_nothing() -> None:
+    form = DraftFormView(
+        case_id=7,
+        customer_handle="pepe",
+        post_text="hola",
+        post_url="https://x.com/pepe/status/1",
+        publicly_replyable=True,
+        text="@pepe ",
+        visibility="public",
+        network=X,
+    )
+    view = build_draft_modal(form).to_dict()
+    assert "reply_rules" not in {b["block_id"] for b in view["blocks"]}
