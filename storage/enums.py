@@ -80,3 +80,8 @@ class AuditAction(StrEnum):
     CLOSE = "close"
     MOVE_TO_PRIVATE = "move_to_private"
     REVEAL_PERSONAL_DATA = "reveal_personal_data"
+    # Routing chose the case's channel (bot.routing.assign).
+    ROUTE = "route"
+    # A person sent the case to another team's channel; MOVE_FAILED when Slack refused.
+    MOVE = "move"
+    MOVE_FAILED = "move_failed"
