@@ -28,6 +28,8 @@ from bot.networks.base import Network, NetworkError
 from bot.networks.registry import Networks
 from bot.outbound import Sender
 from bot.polling import ProgressFactory
+from bot.routing.assign import make_route_step
+from bot.routing.route import Router
 from bot.server import HttpServer, make_wsgi_app
 from bot.services import CONTEXT_KEY, Services
 from bot.slack.case_thread import CaseThread
@@ -172,6 +174,10 @@ def build_runtime(
     publisher_client = make_slack_client(settings, retry_rate_limits=False)
     _check_slack(publisher_client)
     networks = Networks([*(block.connect() for block in settings.networks), *extra_networks])
+    # Rules may name networks and brand accounts: known only now that they are connected.
+    unknown = settings.routing.unknown_networks(networks)
+    if unknown:
+        raise StartupError("\n".join(f"CARETHREAD_CONFIG: {problem}" for problem in unknown))
     for network in networks.values():
         _check_network(network)
     slack = make_slack_client(settings, retry_rate_limits=True)
@@ -199,6 +205,11 @@ def build_runtime(
         backfill=timedelta(hours=settings.backfill_hours),
         progress_factory=progress_factory,
         triage=make_triage(settings.triage),
+        route=(
+            make_route_step(Router(settings.routing, settings.slack_channel_id))
+            if settings.routing.configured
+            else None
+        ),
     )
     listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-listener")
     bolt = make_bolt_app(settings, services, listeners)

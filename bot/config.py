@@ -14,7 +14,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from bot.networks.registry import SETTINGS_READERS, NetworkSettings
+from bot.networks.registry import NetworkSettings, read_network_blocks
+from bot.routing.rules import RoutingConfig, RoutingError, load_routing
 from bot.settings_reader import EnvReader
 from bot.triage import TriageConfig
 from storage.db import DatabaseUrlError, normalize_database_url
@@ -70,6 +71,8 @@ class Settings:
     allow_self_approval: bool = False
     escalation_teams: tuple[EscalationTeam, ...] = ()
     triage: TriageConfig = field(default_factory=TriageConfig)
+    # Which channel each case goes to (the policy file's [routing]; bot.routing).
+    routing: RoutingConfig = field(default_factory=RoutingConfig)
 
     @property
     def socket_mode(self) -> bool:
@@ -155,7 +158,7 @@ def _triage(reader: EnvReader) -> TriageConfig:
 
 def _networks(reader: EnvReader) -> tuple[NetworkSettings, ...]:
     """Every configured network's block; at least one network must be configured."""
-    blocks = tuple(b for read in SETTINGS_READERS if (b := read(reader)) is not None)
+    blocks = read_network_blocks(reader)
     if not blocks:
         reader.problems.append(
             "No network to listen on is configured: set the X variables (X_BEARER_TOKEN, "
@@ -163,6 +166,29 @@ def _networks(reader: EnvReader) -> tuple[NetworkSettings, ...]:
             "network's; .env.example lists them all."
         )
     return blocks
+
+
+# -- routing (the policy file's [routing]; kept apart so the policy loaders merge easily) --
+POLICY_FILE = "carethread.toml"
+
+
+def _routing(reader: EnvReader, triage: TriageConfig) -> RoutingConfig:
+    """The routing rules of the policy file named by CARETHREAD_CONFIG, else of
+    ./carethread.toml if it exists; none (everything to SLACK_CHANNEL_ID) without a file."""
+    path = reader.raw("CARETHREAD_CONFIG")
+    if path is None and Path(POLICY_FILE).is_file():
+        path = POLICY_FILE
+    if path is None:
+        return RoutingConfig()
+    try:
+        config = load_routing(path)
+    except RoutingError as exc:
+        reader.problems.extend(f"CARETHREAD_CONFIG: {problem}" for problem in exc.problems)
+        return RoutingConfig()
+    reader.problems.extend(
+        f"CARETHREAD_CONFIG: {problem}" for problem in config.unused_languages(triage.languages)
+    )
+    return config
 
 
 def load_triage_config(env: Mapping[str, str] | None = None) -> TriageConfig:
@@ -215,6 +241,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"APPROVER_USER_IDS has ids that are not Slack user ids: {', '.join(bad_approvers)}."
         )
     slack_base = r.url("SLACK_API_BASE_URL") or DEFAULT_SLACK_API_BASE_URL
+    triage = _triage(r)
     settings = Settings(
         slack_bot_token=bot_token,
         slack_signing_secret=r.required("SLACK_SIGNING_SECRET", "the Slack app's signing secret"),
@@ -230,7 +257,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         approver_usergroup_id=approver_group,
         allow_self_approval=r.boolean("ALLOW_SELF_APPROVAL", False),
         escalation_teams=_escalation_teams(r),
-        triage=_triage(r),
+        triage=triage,
+        routing=_routing(r, triage),
     )
     try:
         normalize_database_url(settings.database_url)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.ingest import TriageFn
+from bot.ingest import RouteFn, TriageFn
 from bot.networks.registry import Networks
 from bot.outbound import Sender
 from bot.polling import PollOutcome, ProgressFactory, poll_network
@@ -34,6 +34,8 @@ class Cycle:
     backfill: timedelta
     triage: TriageFn | None = None
     progress_factory: ProgressFactory | None = None
+    # Decides each new case's channel at ingest (bot.routing.assign); None: the default.
+    route: RouteFn | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     last_run_at: datetime | None = None
     on_done: Callable[[list[PollOutcome], PublishOutcome], None] | None = None
@@ -58,6 +60,7 @@ class Cycle:
                 backfill=self.backfill,
                 triage=self.triage,
                 progress_factory=self.progress_factory,
+                route=self.route,
             )
         published = self.publisher.publish_pending(self.factory, self.stop)
         if not self.stop.is_set():

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.ingest import TriageFn, ingest_posts, upsert_brand
+from bot.ingest import RouteFn, TriageFn, ingest_posts, upsert_brand
 from bot.networks.base import Network, NetworkError, ProgressCallback, RateLimited, Stream
 from storage.db import session_scope
 from storage.models import BrandAccount, PollCheckpoint, utcnow
@@ -42,6 +42,7 @@ def poll_network(
     backfill: timedelta,
     triage: TriageFn | None = None,
     progress_factory: ProgressFactory | None = None,
+    route: RouteFn | None = None,
 ) -> list[PollOutcome]:
     """Poll every stream of `network` once."""
     try:
@@ -60,6 +61,7 @@ def poll_network(
             backfill=backfill,
             triage=triage,
             progress_factory=progress_factory,
+            route=route,
         )
         for stream in network.streams()
     ]
@@ -74,6 +76,7 @@ def poll_stream(
     backfill: timedelta,
     triage: TriageFn | None = None,
     progress_factory: ProgressFactory | None = None,
+    route: RouteFn | None = None,
 ) -> PollOutcome:
     """Fetch one stream since its checkpoint, store what is new, move the checkpoint."""
     now = utcnow()
@@ -99,7 +102,7 @@ def poll_stream(
         return PollOutcome(name, error=exc.reason)
     with session_scope(factory) as session:
         brand = session.get_one(BrandAccount, brand_id)
-        stored = ingest_posts(session, brand, page.posts, triage)
+        stored = ingest_posts(session, brand, page.posts, triage, route)
         checkpoint = _checkpoint(session, network_name, name)
         # The cursor is the network's business: it returns one only to move forward.
         if page.cursor:
