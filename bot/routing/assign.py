@@ -53,7 +53,7 @@ def route_case(session: Session, case: Case, post: Post, router: Router) -> None
         lifecycle.BOT,
         AuditAction.ROUTE,
         to=router.label(decision.channel_id),
-        rule=decision.reason,
+        rule=decision.rule_ref,
         **{"from": router.label(previous) if previous else None},
     )
 

@@ -42,6 +42,13 @@ class RouteDecision:
     def reason(self) -> str:
         return self.rule.label if self.rule else "default channel"
 
+    @property
+    def rule_ref(self) -> str | None:
+        """The rule as the history names it after "rule": "2", or "2 (praise)"."""
+        if self.rule is None:
+            return None
+        return f"{self.rule.number}" + (f" ({self.rule.name})" if self.rule.name else "")
+
 
 def matches(rule: Rule, facts: CaseFacts) -> bool:
     """Every condition the rule has holds for the case (an empty one holds always)."""
