@@ -33,6 +33,8 @@ class CaseMenu(StrEnum):
     UNCLAIM = "unclaim"
     # Approvers only, ephemeral, audited: the post as the customer wrote it.
     SHOW_ORIGINAL = "show_original"
+    # Send the case (and its thread) to another team's channel (bot.cases.moving).
+    MOVE = "move"
 
 
 class Callback(StrEnum):
@@ -42,6 +44,7 @@ class Callback(StrEnum):
     REJECT = "reject_modal"
     ESCALATE = "escalate_modal"
     CLOSE = "close_modal"
+    MOVE = "move_modal"
 
 
 class MessageKind(StrEnum):
@@ -50,6 +53,8 @@ class MessageKind(StrEnum):
     POST = "carethread_post"
     DRAFT = "carethread_draft"
     OUTCOME = "carethread_outcome"
+    # A case's card re-posted in another team's channel.
+    MOVE = "carethread_move"
 
 
 class Field(StrEnum):
@@ -61,3 +66,4 @@ class Field(StrEnum):
     REASON = "reason"
     TEAM = "team"
     NOTE = "note"
+    CHANNEL = "channel"

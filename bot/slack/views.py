@@ -62,6 +62,11 @@ class CaseView:
     created_at: datetime | None = None
     close_reason: str | None = None
     network: NetworkLook = UNKNOWN_NETWORK
+    # The brand account the customer wrote to (its handle), shown when the network has
+    # several connected accounts.
+    brand: str | None = None
+    # Routing chose the case's channel: the card offers to send it to another team.
+    routed: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,8 @@ def case_view(case: Case, network: NetworkLook = UNKNOWN_NETWORK) -> CaseView:
         created_at=case.created_at,
         close_reason=case.close_reason,
         network=network,
+        brand=case.brand.handle if case.brand else None,
+        routed=case.route_channel is not None,
     )
 
 
@@ -258,3 +265,31 @@ def draft_snapshot(draft: Draft, network: NetworkLook) -> DraftSnapshot:
         notices=tuple((n.channel, n.ts) for n in draft.notices),
         approvers_notified=frozenset(n.user_slack_id for n in draft.notices),
     )
+
+
+# -- a case sent to another team (bot.cases.moving) ---------------------------------------
+@dataclass(frozen=True)
+class ChannelChoice:
+    """A channel a case may be sent to, as the move modal offers it."""
+
+    channel_id: str
+    label: str  # "#community"
+
+
+@dataclass(frozen=True)
+class MoveView:
+    """A case sent from one team's channel to another's, and its thread so far."""
+
+    case: CaseView
+    first_post: PostView | None
+    by: str
+    from_channel: str
+    to_channel: str
+    note: str = ""
+    customer_posts: int = 0
+    # The customer's latest post, when it is not the first one (the card shows that).
+    latest_post: PostView | None = None
+    # Replies posted on the network so far, oldest first.
+    replies: tuple[DraftView, ...] = ()
+    # Drafts still waiting for approval: their buttons stay in the old thread.
+    waiting_drafts: int = 0
