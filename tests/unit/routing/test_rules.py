@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.routing.rules import RoutingError, parse_routing
@@ -165,3 +167,10 @@ def test_rules_naming_networks_not_connected_are_found_with_their_lines() -> Non
         "carethread.toml line 10: routing.rules[1].language: 'en' is never detected: triage "
         "reports es (TRIAGE_LANGUAGES)."
     ]
+
+
+def test_the_documented_example_is_a_valid_policy() -> None:
+    example = Path(__file__).resolve().parents[3] / "docs" / "routing.example.toml"
+    config = parse_routing(example.read_text(encoding="utf-8"), "docs/routing.example.toml")
+    assert [c.name for c in config.channels] == ["care", "community", "care-en", "argentina"]
+    assert len(config.rules) == 4 and all(rule.name for rule in config.rules)
