@@ -37,6 +37,8 @@ from bot.outbound import Sender
 from bot.polling import ProgressFactory
 from bot.reports.home import HomePublisher
 from bot.reports.jobs import report_jobs
+from bot.routing.assign import make_route_step
+from bot.routing.route import Router
 from bot.server import HttpServer, WSGIApp, make_wsgi_app
 from bot.services import CONTEXT_KEY, Services
 from bot.sla.health import ListeningHealth
@@ -216,6 +218,10 @@ def build_runtime(
     publisher_client = make_slack_client(settings, retry_rate_limits=False)
     _check_slack(publisher_client)
     connected = Networks([*(block.connect() for block in settings.networks), *extra_networks])
+    # Rules may name networks and brand accounts: known only now that they are connected.
+    unknown = settings.routing.unknown_networks(connected)
+    if unknown:
+        raise StartupError("\n".join(f"CARETHREAD_CONFIG: {problem}" for problem in unknown))
     # Every call the workflow makes to a network is counted for /metrics.
     networks = Networks(MeteredNetwork(network) for network in connected.values())
     for network in networks.values():
@@ -249,6 +255,11 @@ def build_runtime(
         progress_factory=progress_factory,
         triage=make_triage(settings.triage),
         before_publish=deadlines.run,
+        route=(
+            make_route_step(Router(settings.routing, settings.slack_channel_id))
+            if settings.routing.configured
+            else None
+        ),
     )
     listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-listener")
     bolt = make_bolt_app(settings, services, listeners)
@@ -259,6 +270,7 @@ def build_runtime(
         lambda stop: publisher.publish_pending(factory, stop),
         guard=cycle.guard,
         triage=cycle.triage,
+        route=cycle.route,
     )
     webhooks = {
         path: app

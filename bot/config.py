@@ -15,7 +15,8 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from bot.metrics.settings import MetricsSettings, read_metrics_settings
-from bot.networks.registry import SETTINGS_READERS, NetworkSettings
+from bot.networks.registry import NetworkSettings, read_network_blocks
+from bot.routing.rules import RoutingConfig, RoutingError, load_routing
 from bot.settings_reader import EnvReader
 from bot.sla.policy import Policy, PolicyError, default_policy, load_policy
 from bot.triage import TriageConfig
@@ -78,6 +79,8 @@ class Settings:
     sla: Policy = field(default_factory=default_policy)
     # Reports, spike alerts and the cost meter.
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    # Which channel each case goes to (the policy file's [routing]; bot.routing).
+    routing: RoutingConfig = field(default_factory=RoutingConfig)
 
     @property
     def socket_mode(self) -> bool:
@@ -164,9 +167,7 @@ def _triage(reader: EnvReader) -> TriageConfig:
 def _sla_policy(reader: EnvReader, triage: TriageConfig) -> Policy:
     """The policy file named by CARETHREAD_CONFIG, else ./carethread.toml if it exists,
     else the defaults (RESPONSE_TARGET_MINUTES). Its problems join the other settings'."""
-    path = reader.raw("CARETHREAD_CONFIG")
-    if path is None and Path(POLICY_FILE).is_file():
-        path = POLICY_FILE
+    path = _policy_path(reader)
     if path is None:
         return default_policy(triage.response_target_minutes)
     try:
@@ -178,7 +179,7 @@ def _sla_policy(reader: EnvReader, triage: TriageConfig) -> Policy:
 
 def _networks(reader: EnvReader) -> tuple[NetworkSettings, ...]:
     """Every configured network's block; at least one network must be configured."""
-    blocks = tuple(b for read in SETTINGS_READERS if (b := read(reader)) is not None)
+    blocks = read_network_blocks(reader)
     if not blocks:
         reader.problems.append(
             "No network to listen on is configured: set the variables of at least one of "
@@ -186,6 +187,31 @@ def _networks(reader: EnvReader) -> tuple[NetworkSettings, ...]:
             "or Discourse (DISCOURSE_…); .env.example lists them all."
         )
     return blocks
+
+
+def _policy_path(reader: EnvReader) -> str | None:
+    """The policy file: CARETHREAD_CONFIG, else ./carethread.toml if it exists, else none."""
+    path = reader.raw("CARETHREAD_CONFIG")
+    if path is None and Path(POLICY_FILE).is_file():
+        path = POLICY_FILE
+    return path
+
+
+def _routing(reader: EnvReader, triage: TriageConfig) -> RoutingConfig:
+    """The policy file's [routing] rules; none (everything to SLACK_CHANNEL_ID) without a
+    file."""
+    path = _policy_path(reader)
+    if path is None:
+        return RoutingConfig()
+    try:
+        config = load_routing(path)
+    except RoutingError as exc:
+        reader.problems.extend(f"CARETHREAD_CONFIG: {problem}" for problem in exc.problems)
+        return RoutingConfig()
+    reader.problems.extend(
+        f"CARETHREAD_CONFIG: {problem}" for problem in config.unused_languages(triage.languages)
+    )
+    return config
 
 
 def load_triage_config(env: Mapping[str, str] | None = None) -> TriageConfig:
@@ -265,6 +291,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         triage=triage,
         sla=_sla_policy(r, triage),
         metrics=read_metrics_settings(r),
+        routing=_routing(r, triage),
     )
     try:
         normalize_database_url(settings.database_url)

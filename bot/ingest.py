@@ -39,6 +39,9 @@ class CustomerHistory:
 # (text, author, history) → the triage of a post. Passed in so ingest stays independent
 # of the model.
 TriageFn = Callable[[str, Author, CustomerHistory], Triage]
+# (session, case, the post that just joined it) → the case's channel decided and stored
+# (bot.routing.assign). Passed in, like triage, so ingest stays independent of the rules.
+RouteFn = Callable[[Session, Case, Post], None]
 
 
 def make_triage(config: TriageConfig) -> TriageFn:
@@ -77,19 +80,24 @@ def ingest_posts(
     brand: BrandAccount,
     fetched: list[FetchedPost],
     triage: TriageFn | None = None,
+    route: RouteFn | None = None,
 ) -> list[Post]:
     """Store the posts not seen before, oldest first, each in its case. Returns the new ones."""
     stored: list[Post] = []
     # Pages come oldest first; ties keep that order (ids are opaque to us).
     for item in sorted(fetched, key=lambda p: p.created_at):
-        post = _store_one(session, brand, item, triage)
+        post = _store_one(session, brand, item, triage, route)
         if post is not None:
             stored.append(post)
     return stored
 
 
 def _store_one(
-    session: Session, brand: BrandAccount, item: FetchedPost, triage: TriageFn | None
+    session: Session,
+    brand: BrandAccount,
+    item: FetchedPost,
+    triage: TriageFn | None,
+    route: RouteFn | None,
 ) -> Post | None:
     if _post_exists(session, item.network, item.external_id):
         return None
@@ -128,6 +136,8 @@ def _store_one(
                 response_target=result.response_target if result else None,
             )
             session.flush()
+            if route is not None:
+                route(session, case, post)
     except IntegrityError:
         return None
     return post

@@ -24,7 +24,7 @@ from itertools import groupby
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.ingest import TriageFn, ingest_posts, upsert_brand
+from bot.ingest import RouteFn, TriageFn, ingest_posts, upsert_brand
 from bot.jobs import POLL_JOB_ID
 from bot.networks.base import FetchedPost, NetworkError
 from bot.networks.registry import NetworkNotConfigured, Networks, PushedWork
@@ -52,6 +52,7 @@ class WebhookIntake:
         publish: Callable[[threading.Event], object],
         guard: threading.Lock,
         triage: TriageFn | None = None,
+        route: RouteFn | None = None,
         lock_wait: float = LOCK_WAIT_SECONDS,
     ):
         self.factory = factory
@@ -60,6 +61,8 @@ class WebhookIntake:
         # The poll cycle's own in-process lock (`Cycle.guard`): wait for a running cycle.
         self.guard = guard
         self.triage = triage
+        # Routing decides new cases' channels exactly as for polled posts.
+        self.route = route
         self.lock_wait = lock_wait
         self.stop_event = threading.Event()
         self._queue: queue.Queue[PushedWork] = queue.Queue(maxsize=QUEUE_SIZE)
@@ -141,7 +144,7 @@ class WebhookIntake:
                 continue
             with session_scope(self.factory) as session:
                 brand = upsert_brand(session, name, me)
-                new = ingest_posts(session, brand, list(batch), self.triage)
+                new = ingest_posts(session, brand, list(batch), self.triage, self.route)
             if new:
                 log.info("%s webhook: %d new post(s)", name, len(new))
             stored += len(new)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.ingest import TriageFn
+from bot.ingest import RouteFn, TriageFn
 from bot.networks.base import Network
 from bot.networks.registry import Networks
 from bot.outbound import Sender
@@ -40,6 +40,8 @@ class Cycle:
     backfill: timedelta
     triage: TriageFn | None = None
     progress_factory: ProgressFactory | None = None
+    # Decides each new case's channel at ingest (bot.routing.assign); None: the default.
+    route: RouteFn | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     last_run_at: datetime | None = None
     on_done: Callable[[list[PollOutcome], PublishOutcome], None] | None = None
@@ -108,6 +110,7 @@ class Cycle:
             backfill=self.backfill,
             triage=self.triage,
             progress_factory=self.progress_factory,
+            route=self.route,
         )
 
 

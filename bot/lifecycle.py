@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,11 @@ def asks_customer(text: str, override: bool | None = None) -> bool:
 def mark_for_deadlines(case: Case) -> None:
     """Something the deadlines depend on changed: the watcher looks at the case next run."""
     case.sla_next_check_at = CHECK_NOW
+
+
+# How long a move may take before another click may start it again (a process that died
+# while re-posting the card must not leave the case unmovable).
+MOVE_LEASE = timedelta(minutes=2)
 
 
 def audit(case_id: int, actor: str, action: AuditAction, **details: Any) -> AuditEvent:
@@ -257,3 +262,69 @@ def close(case_id: int, user: str, reason: str, now: datetime) -> Transition:
         ),
         audit(case_id, user, AuditAction.CLOSE, reason=reason),
     )
+
+
+# -- a person sends the case to another team's channel ----------------------------------
+def start_move(
+    case_id: int,
+    user: str,
+    *,
+    thread: tuple[str, str],
+    to_channel: str,
+    labels: tuple[str, str],
+    note: str,
+    now: datetime,
+) -> Transition:
+    """`user` sends the case from the thread they saw (`thread` = channel, ts) to
+    `to_channel`: one move at a time, so two clicks move it once. `labels` name the two
+    channels for the history. Then the card is re-posted (`finish_move`), or Slack refused
+    (`abandon_move`)."""
+    channel, ts = thread
+    return Transition(
+        case_id,
+        (
+            Case.slack_channel == channel,
+            Case.slack_ts == ts,
+            Case.slack_channel != to_channel,
+            or_(Case.moving_since.is_(None), Case.moving_since < now - MOVE_LEASE),
+        ),
+        dict(moving_since=now, updated_at=now),
+        audit(
+            case_id,
+            user,
+            AuditAction.MOVE,
+            to=labels[1],
+            note=note or None,
+            **{"from": labels[0], "from_channel": channel, "to_channel": to_channel},
+        ),
+    )
+
+
+def finish_move(
+    session: Session, case_id: int, started_at: datetime, thread: tuple[str, str], now: datetime
+) -> bool:
+    """The card is in the new channel: the case's thread is there from now on. False when
+    this move's lease was lost (another move took over after it expired)."""
+    channel, ts = thread
+    return compare_and_set(
+        session,
+        Case,
+        [Case.id == case_id, Case.moving_since == started_at],
+        dict(
+            slack_channel=channel,
+            slack_ts=ts,
+            route_channel=channel,
+            moving_since=None,
+            updated_at=now,
+        ),
+    )
+
+
+def abandon_move(
+    session: Session, case_id: int, started_at: datetime, user: str, error: str
+) -> None:
+    """Slack refused the new card: the case stays where it was, and the history says why."""
+    if compare_and_set(
+        session, Case, [Case.id == case_id, Case.moving_since == started_at], {"moving_since": None}
+    ):
+        record(session, case_id, user, AuditAction.MOVE_FAILED, error=error)

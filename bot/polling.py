@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.ingest import TriageFn, ingest_posts, upsert_brand
+from bot.ingest import RouteFn, TriageFn, ingest_posts, upsert_brand
 from bot.metrics.cost import read_kind
 from bot.metrics.usage import record_usage
 from bot.networks.base import Network, NetworkError, Page, ProgressCallback, RateLimited, Stream
@@ -51,6 +51,7 @@ def poll_network(
     backfill: timedelta,
     triage: TriageFn | None = None,
     progress_factory: ProgressFactory | None = None,
+    route: RouteFn | None = None,
 ) -> list[PollOutcome]:
     """Poll every stream of `network` once."""
     try:
@@ -72,6 +73,7 @@ def poll_network(
             backfill=backfill,
             triage=triage,
             progress_factory=progress_factory,
+            route=route,
         )
         for stream in network.streams()
     ]
@@ -86,6 +88,7 @@ def poll_stream(
     backfill: timedelta,
     triage: TriageFn | None = None,
     progress_factory: ProgressFactory | None = None,
+    route: RouteFn | None = None,
 ) -> PollOutcome:
     """Fetch one stream since its checkpoint, store what is new, move the checkpoint."""
     now = utcnow()
@@ -110,11 +113,13 @@ def poll_stream(
         if exc.salvaged is not None:
             # What could still be read (a malformed feed's entries) is stored and the
             # checkpoint moves past it; then the error is recorded like any other.
-            salvaged = _store(factory, network_name, name, brand_id, exc.salvaged, triage, now)
+            salvaged = _store(
+                factory, network_name, name, brand_id, exc.salvaged, triage, route, now
+            )
         _record_failure(factory, network_name, name, exc)
         log.warning("%s %s: %s", network_name, name, exc.reason)
         return PollOutcome(name, stored=salvaged, error=exc.reason)
-    stored = _store(factory, network_name, name, brand_id, page, triage, now, succeeded=True)
+    stored = _store(factory, network_name, name, brand_id, page, triage, route, now, succeeded=True)
     return PollOutcome(name, stored=stored, skipped_until=page.pause_until)
 
 
@@ -125,6 +130,7 @@ def _store(
     brand_id: int,
     page: Page,
     triage: TriageFn | None,
+    route: RouteFn | None,
     now: datetime,
     *,
     succeeded: bool = False,
@@ -133,7 +139,7 @@ def _store(
     were new. A page read despite an error (`succeeded=False`) leaves the error state."""
     with session_scope(factory) as session:
         brand = session.get_one(BrandAccount, brand_id)
-        stored = ingest_posts(session, brand, page.posts, triage)
+        stored = ingest_posts(session, brand, page.posts, triage, route)
         # Networks bill per item read (X does): counted with what it covers.
         record_usage(session, network_name, read_kind(stream), len(page.posts), now)
         checkpoint = _checkpoint(session, network_name, stream)

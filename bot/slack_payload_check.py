@@ -47,6 +47,7 @@ MODAL_IDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Callback.REJECT: (("draft_id",), ()),
     Callback.ESCALATE: (("case_id",), ()),
     Callback.CLOSE: (("case_id",), ()),
+    Callback.MOVE: (("case_id",), ()),
 }
 _OUR_ACTIONS = frozenset(action.value for action in Action)
 

@@ -83,3 +83,8 @@ class AuditAction(StrEnum):
     # Service levels: a target turned due soon (reminder) or was missed (escalation).
     SLA_DUE_SOON = "sla_due_soon"
     SLA_MISSED = "sla_missed"
+    # Routing chose the case's channel (bot.routing.assign).
+    ROUTE = "route"
+    # A person sent the case to another team's channel; MOVE_FAILED when Slack refused.
+    MOVE = "move"
+    MOVE_FAILED = "move_failed"

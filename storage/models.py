@@ -58,6 +58,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# A connected network's registry name: "x", or "x:ar" for another brand account on X.
+NETWORK_NAME_LENGTH = 40
+
 # Stable constraint names, so Alembic migrations work the same on SQLite and PostgreSQL.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -81,7 +84,7 @@ class BrandAccount(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    network: Mapped[str] = mapped_column(String(16))
+    network: Mapped[str] = mapped_column(String(NETWORK_NAME_LENGTH))
     external_id: Mapped[str] = mapped_column(String(300))
     handle: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(200), default="")
@@ -95,7 +98,7 @@ class Customer(Base):
     __table_args__ = (UniqueConstraint("network", "external_id", name="uq_customer_network_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    network: Mapped[str] = mapped_column(String(16))
+    network: Mapped[str] = mapped_column(String(NETWORK_NAME_LENGTH))
     # Ids differ by network: X numbers, Bluesky DIDs, Facebook scoped ids, feed URLs.
     external_id: Mapped[str] = mapped_column(String(300))
     handle: Mapped[str] = mapped_column(String(200))
@@ -120,7 +123,7 @@ class Case(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     brand_id: Mapped[int] = mapped_column(ForeignKey("brand_account.id"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
-    network: Mapped[str] = mapped_column(String(16))
+    network: Mapped[str] = mapped_column(String(NETWORK_NAME_LENGTH))
     # The network's conversation id of the first post (an X conversation, a Bluesky thread
     # root, a forum topic); follow-ups in the same conversation join the case.
     conversation_id: Mapped[str | None] = mapped_column(String(300), index=True)
@@ -131,6 +134,10 @@ class Case(Base):
     respond_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
     slack_channel: Mapped[str | None] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))
+    # The channel routing chose (or a person sent the case to); its card is posted there.
+    route_channel: Mapped[str | None] = mapped_column(String(32))
+    # Set while a person's "Send to another team" re-posts the card: one move at a time.
+    moving_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     last_customer_post_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -164,7 +171,7 @@ class Post(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    network: Mapped[str] = mapped_column(String(16))
+    network: Mapped[str] = mapped_column(String(NETWORK_NAME_LENGTH))
     external_id: Mapped[str] = mapped_column(String(300))
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
@@ -202,7 +209,7 @@ class PollCheckpoint(Base):
     __table_args__ = (UniqueConstraint("network", "stream", name="uq_poll_checkpoint_stream"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    network: Mapped[str] = mapped_column(String(16))
+    network: Mapped[str] = mapped_column(String(NETWORK_NAME_LENGTH))
     # The network's stream name, e.g. "mentions" or "search:<query>": a changed query
     # starts a new checkpoint.
     stream: Mapped[str] = mapped_column(String(600))

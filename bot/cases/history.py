@@ -17,6 +17,8 @@ _SHOWN = (
     "visibility",
     "language",
     "from",
+    "to",
+    "rule",
     "team",
     "reason",
     "error",

@@ -27,8 +27,12 @@ class NetworkSettings(Protocol):
     def connect(self) -> Network: ...
 
 
+# What a network's settings reader returns: its block, None when the network is not
+# configured, or one block per brand account (bot/networks/accounts.py).
+SettingsRead = NetworkSettings | tuple[NetworkSettings, ...] | None
+
 # One line per network: reads its block (None when the network is not configured).
-SETTINGS_READERS: tuple[Callable[[EnvReader], NetworkSettings | None], ...] = (
+SETTINGS_READERS: tuple[Callable[[EnvReader], SettingsRead], ...] = (
     x.read_settings,
     mastodon.read_settings,
     bluesky.read_settings,
@@ -50,6 +54,18 @@ WebhookRoutes = Callable[[Sequence[NetworkSettings], "Networks", Submit], Mappin
 WEBHOOK_ROUTES: tuple[WebhookRoutes, ...] = (meta_webhook_routes,)
 
 
+def read_network_blocks(reader: EnvReader) -> tuple[NetworkSettings, ...]:
+    """Every configured network's block, one per brand account, in registry order."""
+    blocks: list[NetworkSettings] = []
+    for read in SETTINGS_READERS:
+        found = read(reader)
+        if isinstance(found, tuple):
+            blocks.extend(found)
+        elif found is not None:
+            blocks.append(found)
+    return tuple(blocks)
+
+
 @dataclass(frozen=True)
 class NetworkLook:
     """How a network shows on cards and in messages, even when it is not connected now."""
@@ -64,6 +80,9 @@ class NetworkLook:
     reply_window: Callable[[ReplyContext], str | None] | None = field(
         default=None, compare=False, repr=False
     )
+    # Another brand account of the same network is connected too: cards name the account
+    # a case came to (bot/networks/accounts.py).
+    several_accounts: bool = False
 
     @property
     def link_label(self) -> str:
@@ -109,10 +128,14 @@ class Networks(Mapping[str, Network]):
         network = self._by_name.get(name)
         if network is None:
             return NetworkLook(name=name, label=name.title())
+        kind = name.partition(":")[0]
         return NetworkLook(
             name=name,
             label=network.label,
             icon=network.icon,
             can_reply=network.can_reply_publicly or network.can_send_private,
             reply_window=network.reply_window,
+            several_accounts=any(
+                other != name and other.partition(":")[0] == kind for other in self._by_name
+            ),
         )

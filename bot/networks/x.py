@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 import requests
 import tweepy
 from twitter_text import parse_tweet
 
+from bot.networks.accounts import AccountReader, each_account
 from bot.networks.base import (
     TEXT_FIELD,
     VISIBILITY_FIELD,
@@ -31,7 +32,6 @@ from bot.networks.base import (
     Stream,
 )
 from bot.networks.x_transport import XTransport, install_transport
-from bot.settings_reader import EnvReader
 from storage.enums import Visibility
 
 TWEET_FIELDS = [
@@ -61,13 +61,17 @@ NOT_MENTIONED = (
     "(it was found by keyword search)."
 )
 X_VARIABLES = "X_BEARER_TOKEN, X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET"
+NAME = "x"
+# Read per brand account (bot/networks/accounts.py): the account's own, and the X app's
+# keys and base URL, which accounts of the same app share.
+OWN_KEYS = ("ACCESS_TOKEN", "ACCESS_TOKEN_SECRET", "SEARCH_QUERY")
+SHARED_KEYS = ("BEARER_TOKEN", "API_KEY", "API_SECRET", "API_BASE_URL")
 
 
 @dataclass(frozen=True)
 class XSettings:
-    """The X block of the settings: app keys plus the brand account's access token."""
+    """The X block of one brand account: app keys plus the account's access token."""
 
-    name: ClassVar[str] = "x"
     bearer_token: str
     api_key: str
     api_secret: str
@@ -75,34 +79,44 @@ class XSettings:
     access_token_secret: str
     api_base_url: str | None = None
     search_query: str | None = None
+    # The account's registry name: "x", or "x:ar" for an account listed in X_ACCOUNTS.
+    name: str = NAME
+    # The variables its credentials come from, named when X refuses them.
+    credentials: str = X_VARIABLES
 
     def connect(self) -> XNetwork:
         return connect_x(self)
 
 
-def read_settings(reader: EnvReader) -> XSettings | None:
-    """The X block, or None when no X variable is set (X is then not used)."""
-    required = (
-        "X_BEARER_TOKEN",
-        "X_API_KEY",
-        "X_API_SECRET",
-        "X_ACCESS_TOKEN",
-        "X_ACCESS_TOKEN_SECRET",
-    )
-    if not reader.any_set(*required, "X_API_BASE_URL", "X_SEARCH_QUERY"):
+def read_account(account: AccountReader) -> XSettings | None:
+    """One brand account's X block, or None when the first account is not configured.
+
+    Alone, any X variable switches X on and all five credentials are required, as always.
+    With X_ACCOUNTS set, the unsuffixed app keys may serve only the listed accounts.
+    """
+    r = account
+    if r.is_first and not (r.any_set(*OWN_KEYS) or (not r.several and r.any_set(*SHARED_KEYS))):
         return None
-    r = reader
+    # Named when X refuses the credentials: the variables this account really reads.
+    variables = [r.name_of(k, shared=True) for k in SHARED_KEYS[:3]]
+    variables += [r.name_of(k) for k in OWN_KEYS[:2]]
     return XSettings(
-        bearer_token=r.required("X_BEARER_TOKEN", "the X app's bearer token"),
-        api_key=r.required("X_API_KEY", "the X app's API key (consumer key)"),
-        api_secret=r.required("X_API_SECRET", "the X app's API key secret"),
-        access_token=r.required("X_ACCESS_TOKEN", "the brand account's access token"),
+        bearer_token=r.required("BEARER_TOKEN", "the X app's bearer token", shared=True),
+        api_key=r.required("API_KEY", "the X app's API key (consumer key)", shared=True),
+        api_secret=r.required("API_SECRET", "the X app's API key secret", shared=True),
+        access_token=r.required("ACCESS_TOKEN", "the brand account's access token"),
         access_token_secret=r.required(
-            "X_ACCESS_TOKEN_SECRET", "the brand account's access token secret"
+            "ACCESS_TOKEN_SECRET", "the brand account's access token secret"
         ),
-        api_base_url=(r.url("X_API_BASE_URL") or "").rstrip("/") or None,
-        search_query=r.raw("X_SEARCH_QUERY"),
+        api_base_url=(r.url("API_BASE_URL", shared=True) or "").rstrip("/") or None,
+        search_query=r.raw("SEARCH_QUERY"),
+        name=r.account.name,
+        credentials=", ".join(variables[:-1]) + " and " + variables[-1],
     )
+
+
+# The registry's reader: the unsuffixed account and each one listed in X_ACCOUNTS.
+read_settings = each_account(NAME, "X", read_account)
 
 
 def post_url(handle: str, post_id: str) -> str:
@@ -141,15 +155,24 @@ def reply_problems(text: str, visibility: str, publicly_replyable: bool) -> dict
 class XNetwork:
     """The `Network` interface for X, over a `tweepy.Client` with our transport mounted."""
 
-    name = "x"
+    name = NAME
     label = "X"
     icon = "𝕏"
     can_reply_publicly = True
     can_send_private = True
 
     def __init__(
-        self, client: tweepy.Client, transport: XTransport, search_query: str | None = None
+        self,
+        client: tweepy.Client,
+        transport: XTransport,
+        search_query: str | None = None,
+        *,
+        name: str = NAME,
+        credentials: str = X_VARIABLES,
     ):
+        # Each brand account is a network of its own: "x", "x:ar" (bot/networks/accounts.py).
+        self.name = name
+        self.credentials = credentials
         self.client = client
         self.transport = transport
         self.search_query = search_query
@@ -294,7 +317,7 @@ class XNetwork:
                 user_auth=False,
             )
             users = {u.id: u for u in (response.includes or {}).get("users", [])}
-            batch = [_post(t, users, source) for t in response.data or []]
+            batch = [_post(t, users, source, self.name) for t in response.data or []]
             posts.extend(batch)
             if progress and batch:
                 progress(len(batch))
@@ -415,7 +438,7 @@ class XNetwork:
             ) from exc
         except tweepy.Unauthorized as exc:
             raise NetworkError(
-                f"X rejected our credentials (401): check {X_VARIABLES}", retryable=False
+                f"X rejected our credentials (401): check {self.credentials}", retryable=False
             ) from exc
         except tweepy.HTTPException as exc:
             raise NetworkError(explain_x_refusal(exc), retryable=False) from exc
@@ -446,7 +469,13 @@ def connect_x(settings: XSettings) -> XNetwork:
         wait_on_rate_limit=False,  # never sleep inside a scheduler job
     )
     transport = install_transport(client.session, settings.api_base_url)
-    return XNetwork(client, transport, settings.search_query)
+    return XNetwork(
+        client,
+        transport,
+        settings.search_query,
+        name=settings.name,
+        credentials=settings.credentials,
+    )
 
 
 def _same_text(found: str, sent: str) -> bool:
@@ -468,7 +497,7 @@ def _author(user: Any) -> Author:
     )
 
 
-def _post(tweet: Any, users: dict[Any, Any], source: str) -> FetchedPost:
+def _post(tweet: Any, users: dict[Any, Any], source: str, network: str = NAME) -> FetchedPost:
     user = users.get(tweet.author_id)
     author = (
         _author(user)
@@ -482,7 +511,7 @@ def _post(tweet: Any, users: dict[Any, Any], source: str) -> FetchedPost:
     )
     created = tweet.created_at or datetime.now(UTC)
     return FetchedPost(
-        network="x",
+        network=network,
         external_id=str(tweet.id),
         author=author,
         text=note.get("text") or tweet.text,

@@ -380,7 +380,7 @@ class _Reader:
 
     # -- sections --------------------------------------------------------------------
     def policy(self, data: dict[str, Any], default_minutes: Mapping[str, int]) -> Policy:
-        known = {"targets", "teams", "reminders", "actions", "escalation", "alerts"}
+        known = {"targets", "teams", "reminders", "actions", "escalation", "alerts", "routing"}
         self.table(data, (), known)
         teams = self.teams(data.get("teams", {}))
         base = default_policy(default_minutes)

@@ -37,6 +37,8 @@ class CaseMenu(StrEnum):
     UNCLAIM = "unclaim"
     # Approvers only, ephemeral, audited: the post as the customer wrote it.
     SHOW_ORIGINAL = "show_original"
+    # Send the case (and its thread) to another team's channel (bot.cases.moving).
+    MOVE = "move"
 
 
 class Callback(StrEnum):
@@ -46,6 +48,7 @@ class Callback(StrEnum):
     REJECT = "reject_modal"
     ESCALATE = "escalate_modal"
     CLOSE = "close_modal"
+    MOVE = "move_modal"
 
 
 class MessageKind(StrEnum):
@@ -54,6 +57,8 @@ class MessageKind(StrEnum):
     POST = "carethread_post"
     DRAFT = "carethread_draft"
     OUTCOME = "carethread_outcome"
+    # A case's card re-posted in another team's channel.
+    MOVE = "carethread_move"
 
 
 class Field(StrEnum):
@@ -68,6 +73,8 @@ class Field(StrEnum):
     # The draft modal's "after this reply": waiting on the customer or not (unset: the
     # text decides, a question pauses the next-response clock).
     WAITING = "waiting"
+    # The move modal: the team channel a case is sent to.
+    CHANNEL = "channel"
 
 
 class Waiting(StrEnum):
@@ -75,3 +82,4 @@ class Waiting(StrEnum):
 
     YES = "waiting"
     NO = "not_waiting"
+    CHANNEL = "channel"

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.networks.registry import Networks
+from bot.routing.route import publishing_channel
 from bot.slack.builders.card import build_case_card, build_follow_up, build_minimal_card
 from bot.slack.builders.common import blocks_as_dicts
 from bot.slack.case_thread import CaseThread
@@ -58,7 +59,8 @@ class PublishOutcome:
 
 
 class SlackPublisher:
-    """Publishes pending posts to one channel; keeps the Slack rate-limit pause in memory.
+    """Publishes pending posts, each case in its routed channel (`channel` is the default);
+    keeps the Slack rate-limit pause in memory.
 
     Its client has no retry handlers: a blind retry after a dropped connection could post
     the same message twice, so the publisher reconciles by itself.
@@ -107,19 +109,25 @@ class SlackPublisher:
                 return _Result.POSTED
             case = post.case
             thread_ts = case.slack_ts
+            # The one place that picks the channel: the case's thread, else its route.
+            channel = publishing_channel(case, self.channel)
             previous_attempt = post.slack_attempted_at
             text, blocks = self._message(session, post, case)
             fallback = build_minimal_card(self._case_view(case), post_view(post))
             post.slack_attempted_at = utcnow()
             post.slack_attempts += 1
         if previous_attempt is not None:
-            found = self._find_posted(post_id, thread_ts, previous_attempt - RECONCILE_MARGIN)
+            found = self._find_posted(
+                channel, post_id, thread_ts, previous_attempt - RECONCILE_MARGIN
+            )
             if found:
                 log.info("Post %s was already in Slack (ts %s); not posting again", post_id, found)
-                self._record_success(factory, post_id, found)
+                self._record_success(factory, post_id, found, channel)
                 return _Result.POSTED
         try:
-            ts = self._post(post_id, case_id=case.id, text=text, blocks=blocks, thread_ts=thread_ts)
+            ts = self._post(
+                channel, post_id, case_id=case.id, text=text, blocks=blocks, thread_ts=thread_ts
+            )
         except SlackApiError as exc:
             error = exc.response.get("error", "")
             if error in CONTENT_ERRORS and thread_ts is None:
@@ -128,6 +136,7 @@ class SlackPublisher:
                 )
                 try:
                     ts = self._post(
+                        channel,
                         post_id,
                         case_id=case.id,
                         text=fallback[0],
@@ -144,7 +153,7 @@ class SlackPublisher:
             self._record_error(factory, post_id, self.last_error)
             log.warning("Post %s: %s", post_id, self.last_error)
             return _Result.STOP
-        self._record_success(factory, post_id, ts)
+        self._record_success(factory, post_id, ts, channel)
         if thread_ts is not None:
             # A follow-up may have reopened the case or made it wait for an answer again.
             with session_scope(factory) as session:
@@ -166,10 +175,17 @@ class SlackPublisher:
         return build_follow_up(self._case_view(case), shown, ping)
 
     def _post(
-        self, post_id: int, *, case_id: int, text: str, blocks: list[Block], thread_ts: str | None
+        self,
+        channel: str,
+        post_id: int,
+        *,
+        case_id: int,
+        text: str,
+        blocks: list[Block],
+        thread_ts: str | None,
     ) -> str:
         response = self.client.chat_postMessage(
-            channel=self.channel,
+            channel=channel,
             text=text,
             blocks=blocks_as_dicts(blocks),
             thread_ts=thread_ts,
@@ -181,12 +197,14 @@ class SlackPublisher:
         )
         return str(response["ts"])
 
-    def _find_posted(self, post_id: int, thread_ts: str | None, since: datetime) -> str | None:
+    def _find_posted(
+        self, channel: str, post_id: int, thread_ts: str | None, since: datetime
+    ) -> str | None:
         """Our earlier message for this post, found by its metadata, if Slack has it."""
         try:
             if thread_ts:
                 response = self.client.conversations_replies(
-                    channel=self.channel,
+                    channel=channel,
                     ts=thread_ts,
                     include_all_metadata=True,
                     limit=200,
@@ -194,7 +212,7 @@ class SlackPublisher:
                 )
             else:
                 response = self.client.conversations_history(
-                    channel=self.channel,
+                    channel=channel,
                     include_all_metadata=True,
                     limit=200,
                     oldest=f"{since.timestamp():.6f}",
@@ -234,14 +252,16 @@ class SlackPublisher:
         log.error(self.last_error)
         return _Result.SKIP_CASE
 
-    def _record_success(self, factory: sessionmaker[Session], post_id: int, ts: str) -> None:
+    def _record_success(
+        self, factory: sessionmaker[Session], post_id: int, ts: str, channel: str
+    ) -> None:
         with session_scope(factory) as session:
             post = session.get_one(Post, post_id)
             post.slack_ts = ts
             post.slack_error = None
             case = post.case
             if case.slack_ts is None:
-                case.slack_channel, case.slack_ts = self.channel, ts
+                case.slack_channel, case.slack_ts = channel, ts
 
     @staticmethod
     def _record_error(factory: sessionmaker[Session], post_id: int, error: str) -> None:

@@ -83,6 +83,11 @@ class CaseView:
     waiting_on_customer: bool = False
     # The network's answering window, in its words ("private reply possible until …").
     reply_window: str | None = None
+    # The brand account the customer wrote to (its handle), shown when the network has
+    # several connected accounts.
+    brand: str | None = None
+    # Routing chose the case's channel: the card offers to send it to another team.
+    routed: bool = False
 
 
 @dataclass(frozen=True)
@@ -277,6 +282,8 @@ def case_view(
         resolution=resolution_deadline(case),
         waiting_on_customer=bool(case.waiting_on_customer) and case.is_open,
         reply_window=reply_window,
+        brand=case.brand.handle if case.brand else None,
+        routed=case.route_channel is not None,
     )
 
 
@@ -347,3 +354,31 @@ def draft_snapshot(draft: Draft, network: NetworkLook) -> DraftSnapshot:
         notices=tuple((n.channel, n.ts) for n in draft.notices),
         approvers_notified=frozenset(n.user_slack_id for n in draft.notices),
     )
+
+
+# -- a case sent to another team (bot.cases.moving) ---------------------------------------
+@dataclass(frozen=True)
+class ChannelChoice:
+    """A channel a case may be sent to, as the move modal offers it."""
+
+    channel_id: str
+    label: str  # "#community"
+
+
+@dataclass(frozen=True)
+class MoveView:
+    """A case sent from one team's channel to another's, and its thread so far."""
+
+    case: CaseView
+    first_post: PostView | None
+    by: str
+    from_channel: str
+    to_channel: str
+    note: str = ""
+    customer_posts: int = 0
+    # The customer's latest post, when it is not the first one (the card shows that).
+    latest_post: PostView | None = None
+    # Replies posted on the network so far, oldest first.
+    replies: tuple[DraftView, ...] = ()
+    # Drafts still waiting for approval: their buttons stay in the old thread.
+    waiting_drafts: int = 0

@@ -4,11 +4,13 @@ from slack_bolt import Ack, BoltContext, Respond
 
 from bot.cases.claim import unclaim_case
 from bot.cases.history import case_history
+from bot.cases.moving import move_choices
 from bot.cases.private_data import reveal_original
 from bot.errors import UserFacingError
 from bot.services import services_of
 from bot.slack.builders.common import blocks_as_dicts
 from bot.slack.builders.ephemerals import build_history, build_original_posts
+from bot.slack.builders.modals import build_move_modal
 from bot.slack.ids import CaseMenu
 from handlers.actions.click import Click
 
@@ -17,7 +19,7 @@ def handle_case_menu(
     ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext
 ) -> None:
     """The card's overflow menu: the case history or the original text (approvers only),
-    both shown only to the clicker; or unclaim."""
+    both shown only to the clicker; unclaim; or the modal to send the case to another team."""
     ack()
     click = Click.from_body(body)
     services = services_of(context)
@@ -28,6 +30,11 @@ def handle_case_menu(
         message = build_original_posts(click.target_id, originals)
     elif click.choice == CaseMenu.UNCLAIM:
         unclaim_case(services, click.target_id, click.user)
+        return
+    elif click.choice == CaseMenu.MOVE:
+        choices, current = move_choices(services, click.target_id)
+        view = build_move_modal(click.target_id, choices, current)
+        services.slack.views_open(trigger_id=click.trigger_id, view=view)
         return
     else:
         raise UserFacingError("This menu is out of date; use the case's latest message.")

@@ -7,6 +7,7 @@ from handlers.reporting import reported
 from handlers.views.close import handle_close_submission
 from handlers.views.draft import handle_draft_submission
 from handlers.views.escalate import handle_escalate_submission
+from handlers.views.move import handle_move_submission
 from handlers.views.reject import handle_reject_submission
 
 
@@ -15,3 +16,4 @@ def register(app: App) -> None:
     app.view(Callback.REJECT.value)(reported(handle_reject_submission))
     app.view(Callback.ESCALATE.value)(reported(handle_escalate_submission))
     app.view(Callback.CLOSE.value)(reported(handle_close_submission))
+    app.view(Callback.MOVE.value)(reported(handle_move_submission))

@@ -95,7 +95,8 @@ def _about(post: PostView, case: CaseView, *, deadline: bool) -> list[Block]:
     on the root card only)."""
     blocks: list[Block] = [
         ContextBlock(
-            block_id="meta", elements=[MarkdownTextObject(text=_post_meta(post, case.network))]
+            block_id="meta",
+            elements=[MarkdownTextObject(text=_post_meta(post, case.network, case.brand))],
         )
     ]
     triage_line = _triage_line(case if deadline else None, post)
@@ -167,13 +168,16 @@ def _post_text(post: PostView) -> str:
     return cut_escaped(post.text, _POST_TEXT_LIMIT, more) or "_(no text)_"
 
 
-def _post_meta(post: PostView, network: NetworkLook) -> str:
+def _post_meta(post: PostView, network: NetworkLook, brand: str | None = None) -> str:
     when = slack_date(
         post.created_at.timestamp(),
         "{date_short_pretty} at {time}",
         post.created_at.strftime("%Y-%m-%d %H:%M UTC"),
     )
     parts = [f"{network.icon} {link(post.url, network.link_label)}", when]
+    if brand and network.several_accounts:
+        # Which of the brand's accounts on this network the customer wrote to.
+        parts.insert(1, f"to @{escape(brand)}")
     if post.source in SOURCE_NOTES:
         parts.append(SOURCE_NOTES[post.source])
     # Only where Carethread answers at all: a feed's posts have no reply of any kind.
@@ -257,6 +261,8 @@ def case_actions(case: CaseView, post: PostView) -> ActionsBlock:
                 label="Show original (personal data)",
             )
         )
+    if case.routed and case.status != CaseStatus.CLOSED:
+        menu.append(Option(value=f"{CaseMenu.MOVE}:{case.id}", label="Send to another team…"))
     elements.append(OverflowMenuElement(action_id=Action.CASE_MORE, options=menu))
     return ActionsBlock(block_id="case_actions", elements=elements)
 

@@ -1,4 +1,5 @@
-"""Modals: draft a reply, reject a draft, escalate a case, close a case."""
+"""Modals: draft a reply, reject a draft, escalate a case, close a case, send a case to
+another team."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from bot.slack.builders.common import window_text
 from bot.slack.builders.thread import CLOSE_REASONS, visibility_label
 from bot.slack.ids import Action, Callback, Field, Waiting
 from bot.slack.text import cut_escaped, escape, link
-from bot.slack.views import DraftFormView
+from bot.slack.views import ChannelChoice, DraftFormView
 from storage.enums import Visibility
 
 
@@ -229,3 +230,29 @@ def build_close_modal(case_id: int) -> View:
             )
         ],
     )
+
+
+def build_move_modal(case_id: int, choices: Sequence[ChannelChoice], current: str) -> View:
+    """Pick the team channel to send the case to (never the one it is in)."""
+    options = [Option(value=c.channel_id, label=c.label) for c in choices]
+    blocks: list[Block] = [
+        SectionBlock(
+            block_id="move_about",
+            text=MarkdownTextObject(
+                text=f"The case is in <#{escape(current)}>. Its card moves to the channel you "
+                "pick, with a summary of the thread so far; a link stays behind here."
+            ),
+        ),
+        InputBlock(
+            block_id=Field.CHANNEL,
+            label="Send to",
+            element=StaticSelectElement(action_id=Field.CHANNEL, options=options),
+        ),
+        InputBlock(
+            block_id=Field.NOTE,
+            label="Note for the team",
+            optional=True,
+            element=PlainTextInputElement(action_id=Field.NOTE, multiline=True, max_length=1000),
+        ),
+    ]
+    return _modal(Callback.MOVE, "Send to another team", "Send", {"case_id": case_id}, blocks)
