@@ -37,7 +37,7 @@ def main() -> int:
     }
     train = [
         r
-        for r in dedupe(train_writer.generate() + earlier)
+        for r in dedupe(train_writer.generate() + train_writer.narratives() + earlier)
         if r["text"].lower() not in dev_texts | held_out
     ]
     for i, row in enumerate(train):

@@ -129,23 +129,29 @@ def _validated(
     return find
 
 
-def _upper_valid(module) -> Callable[[str], bool]:
-    return lambda value: bool(module.is_valid(value.upper()))
+def _upper_valid(is_valid: Callable[[str], bool]) -> Callable[[str], bool]:
+    return lambda value: bool(is_valid(value.upper()))
 
 
 _NATIONAL_ID_FINDERS = (
-    _validated(r"(?<![\w.-])\d{8}[ -]?[A-Za-z](?!\w)", _upper_valid(es_dni), "Spanish DNI"),
     _validated(
-        r"(?<![\w.-])[XYZxyz][ -]?\d{7}[ -]?[A-Za-z](?!\w)", _upper_valid(es_nie), "Spanish NIE"
+        r"(?<![\w.-])\d{8}[ -]?[A-Za-z](?!\w)", _upper_valid(es_dni.is_valid), "Spanish DNI"
     ),
-    _validated(r"(?<![\w.-])[KLMklm]\d{7}[A-Za-z](?!\w)", _upper_valid(es_nif), "Spanish NIF"),
+    _validated(
+        r"(?<![\w.-])[XYZxyz][ -]?\d{7}[ -]?[A-Za-z](?!\w)",
+        _upper_valid(es_nie.is_valid),
+        "Spanish NIE",
+    ),
+    _validated(
+        r"(?<![\w.-])[KLMklm]\d{7}[A-Za-z](?!\w)", _upper_valid(es_nif.is_valid), "Spanish NIF"
+    ),
     # CUIL/CUIT of people (20, 23, 24, 27); companies' 30/33/34 are not personal data.
     _validated(
         r"(?<![\w.-])(?:20|23|24|27)-?\d{8}-?\d(?![\w-])", ar_cuit.is_valid, "Argentine CUIL/CUIT"
     ),
     _validated(
         r"(?<![\w.-])[A-Za-z]{4}\d{6}[HMXhmx][A-Za-z]{5}[A-Za-z0-9]\d(?!\w)",
-        _upper_valid(mx_curp),
+        _upper_valid(mx_curp.is_valid),
         "Mexican CURP",
     ),
     _validated(r"(?<![\w.-])\d{1,2}\.\d{3}\.\d{3}-[\dkK](?!\w)", cl_rut.is_valid, "Chilean RUT"),

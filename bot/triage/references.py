@@ -67,6 +67,8 @@ DETECTORS = (
     ),
 )  # fmt: skip
 CBU_CVU = "cbu_cvu"
+# Labels of built-in matches (a configured pattern's label is its own name).
+BUILT_IN_REFERENCE_LABELS = frozenset({*(d.label for d in DETECTORS), "CBU/CVU"})
 
 # Words allowed between the keyword and the value: "pedido nº", "order number is", "caso #".
 _CONNECTOR = (

@@ -717,3 +717,135 @@ def generate(seed: int = 11, target: int = 5000) -> list[dict]:
             }
         )
     return rows
+
+
+# ---------------------------------------------------------------- narratives
+# Longer posts composed from parts: context, then what happened, then effort, then an ask.
+# Each part is written separately per language (not translations), so combinations are many.
+CONTEXT = {
+    "es": ["Compré el {day}.", "Soy cliente hace {n} años.", "Acabo de volver de vacaciones.",
+           "Actualicé la app esta mañana.", "Me mudé hace poco.", "Contraté el plan en oferta.",
+           "Es la primera vez que uso el servicio.", "Mi mamá es la titular.", "Trabajo desde casa.",
+           "Estoy de viaje por trabajo.", ""],
+    "en": ["Ordered on the {day}.", "Been with you {n} years.", "Just got back from holiday.",
+           "Updated the app this morning.", "Moved house recently.", "Signed up for the deal.",
+           "First time using the service.", "My mum is the account holder.", "I work from home.",
+           "Travelling for work right now.", ""],
+}  # fmt: skip
+PROBLEM = {
+    "es": ["el pedido figura entregado pero nunca llegó", "la app se queda en blanco al abrirla",
+           "me llegó una factura con un cargo extra de {amount}", "el técnico no se presentó",
+           "el reembolso prometido nunca apareció", "el producto vino con una pieza de menos",
+           "la conexión se cae cada noche a la misma hora", "el código de descuento no funciona",
+           "me cambiaron el plan sin consultarme", "no puedo iniciar sesión desde la actualización",
+           "me dieron de baja un servicio que sí uso", "el envío está detenido en aduana hace {days}",
+           "la garantía me la rechazaron sin explicación", "cobraron la cuota dos veces este mes"],
+    "en": ["the order says delivered but never arrived", "the app just shows a blank screen",
+           "my bill has an extra {amount} on it", "the engineer didn't turn up",
+           "the refund I was promised never showed", "the product came with a part missing",
+           "the connection drops every night at the same time", "the discount code doesn't work",
+           "my plan was changed without asking me", "I can't log in since the update",
+           "you cancelled a service I actually use", "the parcel has been stuck at customs for {days}",
+           "my warranty claim was rejected with no explanation", "the monthly fee was taken twice"],
+}  # fmt: skip
+EFFORT = {
+    "es": ["Llamé tres veces.", "El chat se cortó dos veces.", "Mandé correo el lunes y nada.",
+           "Estuve 40 minutos en espera.", "En la tienda me dijeron que llame.", "Ya reinicié todo.", ""],
+    "en": ["Called three times.", "The chat cut me off twice.", "Emailed Monday, nothing.",
+           "40 minutes on hold.", "The shop told me to call.", "Already restarted everything.", ""],
+}  # fmt: skip
+ASK_HELP = {
+    "es": ["¿Alguien me ayuda?", "¿Qué está pasando?", "Necesito una solución.", "¿Me responden por DM?",
+           "¿Con quién tengo que hablar?", "Espero respuesta hoy.", "Por favor revisen."],
+    "en": ["Can someone help?", "What's going on?", "I need this fixed.", "Can you reply by DM?",
+           "Who do I need to talk to?", "Expecting an answer today.", "Please look into it."],
+}  # fmt: skip
+INFO_NEED = {
+    "es": ["¿puedo usar la app en dos teléfonos?", "¿cuánto tarda en procesarse un cambio de titular?",
+           "¿qué pasa con mis puntos si cambio de plan?", "¿tienen atención en inglés?",
+           "¿cómo descargo las facturas viejas?", "¿el precio incluye impuestos?",
+           "¿hay algún cargo por cancelar antes?", "¿se puede pausar la suscripción?",
+           "¿dónde está la oficina más cercana a {city}?", "¿cómo agrego a mi pareja a la cuenta?"],
+    "en": ["can I use the app on two phones?", "how long does a change of account holder take?",
+           "what happens to my points if I change plan?", "do you have support in Spanish?",
+           "how do I download old invoices?", "does the price include tax?",
+           "is there a fee for cancelling early?", "can I pause the subscription?",
+           "where's the nearest office to {city}?", "how do I add my partner to the account?"],
+}  # fmt: skip
+GOOD_EVENT = {
+    "es": ["el repartidor llegó antes de lo previsto", "me devolvieron el dinero en dos días",
+           "la chica del chat me resolvió todo", "instalaron todo en una hora",
+           "me avisaron del retraso con tiempo", "el cambio de plan fue inmediato",
+           "me ayudaron aunque el error fue mío"],
+    "en": ["the driver came earlier than expected", "my money was back in two days",
+           "the lady on the chat sorted everything", "everything was installed in an hour",
+           "they warned me about the delay in good time", "the plan change was instant",
+           "they helped even though the mistake was mine"],
+}  # fmt: skip
+THANKS = {
+    "es": ["Gracias!", "Un diez.", "Así da gusto.", "Muy agradecida.", "Los recomiendo.", "❤️"],
+    "en": ["Thank you!", "Ten out of ten.", "That's how it's done.", "Really grateful.",
+           "Would recommend.", "❤️"],
+}  # fmt: skip
+CHATTER = {
+    "es": ["viendo el partido con el internet de {brand} y se ve perfecto, ahora falta que ganemos",
+           "mi compañero de piso dice que {brand} es lo mejor, yo no opino",
+           "la publicidad de {brand} en YouTube ya me la sé de memoria",
+           "{brand} anunció nuevos precios para 2025 según el diario",
+           "¿alguien sabe qué pasó con la campaña de {brand}? la sacaron",
+           "trabajé de verano en un depósito de {brand}, anécdotas infinitas",
+           "me tocó un sticker de {brand} en el evento, lo pegué en la compu",
+           "mañana hay feria de empleo y {brand} va a estar",
+           "el hilo sobre la historia de {brand} está buenísimo",
+           "se viene el cyber monday, a ver qué hace {brand}",
+           "mi gato duerme arriba del router de {brand}, está calentito",
+           "qué mal día, llueve, el bus no pasa y encima lunes"],
+    "en": ["watching the match on my {brand} broadband and it's perfect, now we just need to win",
+           "my flatmate swears by {brand}, I have no opinion",
+           "I know the {brand} YouTube ad off by heart now",
+           "{brand} announced new prices for 2025 according to the paper",
+           "anyone know what happened to the {brand} campaign? it was pulled",
+           "worked a summer in a {brand} warehouse, endless stories",
+           "got a {brand} sticker at the event, it's on my laptop now",
+           "jobs fair tomorrow and {brand} will be there",
+           "the thread about the history of {brand} is great",
+           "cyber monday is coming, let's see what {brand} does",
+           "my cat sleeps on the {brand} router, it's warm",
+           "rough day, raining, bus didn't come and it's Monday"],
+}  # fmt: skip
+
+
+def narratives(seed: int = 23, per_language: int = 700) -> list[dict]:
+    """Multi-sentence complaints, questions, praise and chatter from the parts above."""
+    rng = random.Random(seed)
+    rows = []
+    for lang in ("es", "en"):
+        for _ in range(per_language):
+            brand, domain = rng.choice(BRANDS)
+            slots = _slots(domain, lang, brand, rng)
+            kind = rng.choices(["complaint", "question", "praise", "other"], [4, 2, 2, 3])[0]
+            if kind == "complaint":
+                parts = [rng.choice(CONTEXT[lang]), rng.choice(PROBLEM[lang]).capitalize() + ".",
+                         rng.choice(EFFORT[lang]), rng.choice(ASK_HELP[lang])]  # fmt: skip
+                if rng.random() < 0.15:
+                    # A long post: the story goes on (threads and Mastodon posts run past 280).
+                    more = "Y encima" if lang == "es" else "On top of that"
+                    parts[2:2] = [f"{more} {rng.choice(PROBLEM[lang])}.", rng.choice(EFFORT[lang]),
+                                  rng.choice(EXTRA_ES if lang == "es" else EXTRA_EN)]  # fmt: skip
+                sentiment = "negative"
+            elif kind == "question":
+                parts = [rng.choice(CONTEXT[lang]), rng.choice(INFO_NEED[lang]).capitalize()]
+                sentiment = "neutral"
+            elif kind == "praise":
+                parts = [rng.choice(CONTEXT[lang]), rng.choice(GOOD_EVENT[lang]).capitalize() + ".",
+                         rng.choice(THANKS[lang])]  # fmt: skip
+                sentiment = "positive"
+            else:
+                parts = [rng.choice(CHATTER[lang])]
+                sentiment = "negative" if "mal día" in parts[0] or "rough day" in parts[0] else (
+                    "neutral")  # fmt: skip
+            core = fill(" ".join(p for p in parts if p), slots, rng)
+            text = _roughen(_decorate(core, lang, brand, kind, rng), lang, rng)
+            rows.append({"text": text, "lang": lang, "intent": kind, "sentiment": sentiment,
+                         "urgent": "", "origin": "written", "dialect": "", "writer": "T"})  # fmt: skip
+    return rows
