@@ -74,16 +74,21 @@ def test_personal_data_quality_per_type_and_market():
         assert v["precision"] >= 0.95 and v["recall"] >= 0.95, market
 
 
-# Measured figures are in docs/triage.md; floors are ~0.02 below them.
+# Measured figures (docs/triage.md, bench/triage_bench.py) in comments; floors ~0.02 below.
 FLOORS = {
-    "dev_intent": 0.0,
-    "dev_intent_es": 0.0,
-    "dev_intent_en": 0.0,
-    "dev_sentiment": 0.0,
-    "dev_recall": {"complaint": 0.0, "question": 0.0, "praise": 0.0, "other": 0.0},
-    "urgent_recall": 0.0,
-    "urgent_precision": 0.0,
-    "p1_share_at_most": 1.0,
-    "legacy_intent": 0.0,
-    "legacy_sentiment": 0.0,
+    "dev_intent": 0.74,  # 0.756
+    "dev_intent_es": 0.74,  # 0.758
+    "dev_intent_en": 0.73,  # 0.754
+    "dev_sentiment": 0.69,  # 0.710
+    "dev_recall": {
+        "complaint": 0.76,  # 0.788
+        "question": 0.79,  # 0.815
+        "praise": 0.69,  # 0.720
+        "other": 0.67,  # 0.696
+    },
+    "urgent_recall": 0.67,  # 0.694
+    "urgent_precision": 0.92,  # 0.944
+    "p1_share_at_most": 0.09,  # 0.071 on the realistic mix
+    "legacy_intent": 0.86,  # 0.887
+    "legacy_sentiment": 0.81,  # 0.836
 }
