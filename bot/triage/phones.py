@@ -101,21 +101,19 @@ def _runs(text: str) -> Iterator[tuple[int, int]]:
 
 
 def find_phone_spans(text: str, default_region: str | None = None) -> list[tuple[int, int]]:
-    """(start, end) of each phone number in `text`."""
+    """(start, end) of each phone number in `text`; `default_region` is an ISO code or None."""
     region = default_region.upper() if default_region else None
     found: list[tuple[int, int]] = []
     for run_start, run_end in _runs(text):
         run = text[run_start:run_end]
         groups = [(g.start(), g.end()) for g in _GROUP.finditer(run)]
-        # "llamame al 612 34 56 78 12/3" or two numbers in one run: try the longest span that
-        # validates, from each starting group.
+        # Two numbers in one run ("612345678 699887766") or a number inside a longer run:
+        # try the longest span that validates, from each starting group.
         i = 0
         while i < len(groups):
             for j in range(len(groups), i, -1):
                 start = run_start + groups[i][0]
                 if i == 0 and run[0] in "+(":
-                    start = run_start
-                if i == 0 and run.startswith("00"):
                     start = run_start
                 end = run_start + groups[j - 1][1]
                 if end < len(text) and text[end] == ")":
@@ -139,3 +137,9 @@ def find_phone_spans(text: str, default_region: str | None = None) -> list[tuple
             else:
                 i += 1
     return found
+
+
+def known_region(code: str) -> bool:
+    """Whether `code` is an ISO 3166 region phonenumbers knows ("AR", "cr"): for settings
+    such as a brand's default country, so a typo is reported instead of silently ignored."""
+    return code.upper() in phonenumbers.SUPPORTED_REGIONS

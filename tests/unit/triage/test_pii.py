@@ -190,3 +190,10 @@ def test_outbound_guard_blocks_personal_data_but_not_the_brand():
     assert [m.type for m in outbound_pii("Your card 4111111111111111 is fine", config)] == [
         "payment_card"
     ]
+
+
+def test_known_region_for_settings():
+    from bot.triage.phones import known_region
+
+    assert known_region("cr") and known_region("GB")
+    assert not known_region("XX") and not known_region("")
