@@ -65,7 +65,8 @@ def _valid(number: str, region: str | None) -> bool:
     return phonenumbers.is_valid_number(parsed)
 
 
-def _international(value: str) -> bool:
+def is_international_phone(value: str) -> bool:
+    """A "+…" or "00…" number that is valid for its country."""
     digits = value[2:] if value.startswith("00") else value
     return _valid("+" + re.sub(r"\D", "", digits), None)
 
@@ -122,7 +123,7 @@ def find_phone_spans(text: str, default_region: str | None = None) -> list[tuple
                 if sum(ch.isdigit() for ch in value) < 7:
                     continue
                 if value.startswith("+") or value.startswith("00"):
-                    ok = _international(value)
+                    ok = is_international_phone(value)
                 else:
                     value = value.lstrip("(") if ")" not in value else value
                     start = end - len(value)

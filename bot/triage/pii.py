@@ -23,7 +23,7 @@ from stdnum.es import nif as es_nif
 from stdnum.mx import curp as mx_curp
 from stdnum.us import ssn as us_ssn
 
-from bot.triage.phones import PHONE_REGIONS, find_phone_spans
+from bot.triage.phones import PHONE_REGIONS, find_phone_spans, is_international_phone
 from bot.triage.records import DEFAULT_CONFIG, PiiMatch, TriageConfig
 from bot.triage.references import find_references
 from bot.triage.text import fold
@@ -31,6 +31,9 @@ from bot.triage.text import fold
 __all__ = ["PHONE_REGIONS", "find_pii", "mask_pii", "outbound_pii"]
 
 _URL_IN_TEXT = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_WHATSAPP_LINK = re.compile(
+    r"(?:wa\.me/|whatsapp\.com/send/?\?phone=)\+?(?P<number>\d{7,15})(?!\d)", re.IGNORECASE
+)
 
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b"
@@ -186,11 +189,18 @@ def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
 def _phones(text: str, config: TriageConfig, taken: Sequence[PiiMatch] = ()) -> Iterator[PiiMatch]:
     if sum(ch.isdigit() for ch in text) < 7:  # no phone number is shorter
         return
-    # What other detectors claimed and links (tracking URLs) are not phone numbers.
+    # What other detectors claimed and links (tracking URLs, ids) are not phone numbers…
     scan = _blank(text, [(m.start, m.end) for m in taken])
     scan = _blank(scan, [(m.start(), m.end()) for m in _URL_IN_TEXT.finditer(scan)])
     for start, end in find_phone_spans(scan, config.default_region):
         yield PiiMatch("phone", start, end, text[start:end], "phone number")
+    # … except a WhatsApp link, which is a phone number in international form.
+    for m in _WHATSAPP_LINK.finditer(text):
+        start, end = m.span("number")
+        if not any(t.start < end and start < t.end for t in taken) and is_international_phone(
+            "+" + m.group("number")
+        ):
+            yield PiiMatch("phone", start, end, m.group("number"), "phone number")
 
 
 @lru_cache(maxsize=32)

@@ -197,3 +197,9 @@ def test_known_region_for_settings():
 
     assert known_region("cr") and known_region("GB")
     assert not known_region("XX") and not known_region("")
+
+
+def test_numbers_in_links_are_not_phones_except_whatsapp_links():
+    dm = "https://x.com/messages/compose?recipient_id=2461513966"
+    assert kinds(f"escríbannos por privado: {dm}") == []
+    assert kinds("escribime https://wa.me/5491155551234 dale") == [("phone", "5491155551234")]
