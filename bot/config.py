@@ -20,6 +20,8 @@ from bot.routing.rules import RoutingConfig, RoutingError, load_routing
 from bot.settings_reader import EnvReader
 from bot.sla.policy import Policy, PolicyError, default_policy, load_policy
 from bot.triage import TriageConfig
+from bot.triage.phones import known_region
+from bot.triage.records import BUILT_IN_REFERENCE_DETECTORS
 from storage.db import DatabaseUrlError, normalize_database_url
 
 DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api/"
@@ -153,6 +155,37 @@ def _response_targets(reader: EnvReader) -> dict[str, int]:
     return targets
 
 
+def _default_country(reader: EnvReader) -> str | None:
+    """PII_DEFAULT_COUNTRY: where the brand's customers' national phone numbers are from."""
+    code = reader.raw("PII_DEFAULT_COUNTRY")
+    if code is None:
+        return None
+    if not known_region(code):
+        reader.problems.append(
+            f"PII_DEFAULT_COUNTRY must be a two-letter country code like AR or ES, got {code!r}."
+        )
+        return None
+    return code.upper()
+
+
+def _reference_detectors(reader: EnvReader) -> tuple[str, ...]:
+    """PII_REFERENCE_DETECTORS: which built-in order/account/… detectors run (all when unset
+    or empty, none with "none")."""
+    raw = reader.raw("PII_REFERENCE_DETECTORS")
+    if raw is None:
+        return BUILT_IN_REFERENCE_DETECTORS
+    if raw.lower() == "none":
+        return ()
+    chosen = tuple(reader.csv("PII_REFERENCE_DETECTORS"))
+    unknown = [name for name in chosen if name not in BUILT_IN_REFERENCE_DETECTORS]
+    if unknown:
+        reader.problems.append(
+            f"PII_REFERENCE_DETECTORS has unknown detectors {', '.join(unknown)}; "
+            f"choose from {', '.join(BUILT_IN_REFERENCE_DETECTORS)}."
+        )
+    return tuple(name for name in chosen if name in BUILT_IN_REFERENCE_DETECTORS)
+
+
 def _triage(reader: EnvReader) -> TriageConfig:
     return TriageConfig(
         languages=tuple(lang.lower() for lang in reader.csv("TRIAGE_LANGUAGES")) or ("es", "en"),
@@ -160,6 +193,8 @@ def _triage(reader: EnvReader) -> TriageConfig:
         urgent_terms=tuple(reader.csv("URGENT_TERMS")),
         pii_allowlist=tuple(reader.csv("PII_ALLOWLIST")),
         pii_custom_patterns=_custom_patterns(reader),
+        pii_reference_detectors=_reference_detectors(reader),
+        default_region=_default_country(reader),
         response_target_minutes=_response_targets(reader),
     )
 

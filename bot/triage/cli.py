@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+from contextlib import ExitStack
 from typing import IO, Any
 
 from bot.triage import CustomerContext, TriageConfig, triage_post
@@ -99,17 +99,16 @@ def main(
         print(f"triage: unexpected arguments {args}; it reads JSON lines on stdin", file=stderr)
         return 2
 
-    lines = stdin.readlines() if not _is_tty(stdin) else None
-    show_progress = lines is not None and (_is_tty(stderr) or len(lines) >= LARGE_INPUT_LINES)
-    bar = None
-    if lines is not None and show_progress:
-        from rich.console import Console
-        from rich.progress import Progress
+    lines: list[str] | None = stdin.readlines() if not _is_tty(stdin) else None
+    with ExitStack() as stack:
+        advance: Callable[[], None] | None = None
+        if lines is not None and (_is_tty(stderr) or len(lines) >= LARGE_INPUT_LINES):
+            from rich.console import Console
+            from rich.progress import Progress
 
-        bar = Progress(console=Console(file=stderr, stderr=True), transient=True)
-    with bar if bar is not None else nullcontext():
-        advance = None
-        if bar is not None and lines is not None:
+            bar = stack.enter_context(
+                Progress(console=Console(file=stderr, stderr=True), transient=True)
+            )
             task = bar.add_task("triage", total=len(lines))
 
             def advance() -> None:

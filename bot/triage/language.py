@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from bot.triage.text import fold, has_letters, strip_noise
 
@@ -90,10 +91,8 @@ _WORD = re.compile(r"[a-zñ']+")
 
 
 @lru_cache(maxsize=8)
-def _identifier(languages: tuple[str, ...]) -> Any:
+def _identifier(languages: tuple[str, ...]) -> LanguageIdentifier:
     # A private identifier: py3langid's module-level set_languages would change it process-wide.
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(languages))
     return identifier

@@ -11,11 +11,26 @@ from bot.triage.records import (
     PiiMatch,
     TriageConfig,
 )
+from bot.triage.references import BUILT_IN_REFERENCE_LABELS
 
 INTENT_POINTS = {"complaint": 3, "question": 1, "praise": 0, "other": 0}
 P1_FROM, P2_FROM = 6, 3
 # Exposed data that can be abused at once: must be hidden fast, whatever else the post says.
 HIGH_RISK_PII = frozenset({"payment_card", "iban", "national_id"})
+# Urgency read from the meaning of the post, in words for the card.
+URGENCY_REASONS = {
+    "fraud": "possible fraud",
+    "lost_card": "lost or stolen card",
+    "hacked": "hacked account",
+    "phishing": "phishing or impersonation",
+    "safety": "safety risk",
+    "legal": "legal or regulator threat",
+    "outage": "possible outage",
+    "press": "press or viral threat",
+    "churn": "threat to leave",
+}
+# Someone may be losing money or be in danger right now: P1 even in a question or chatter.
+P1_WHATEVER_INTENT = frozenset({"fraud", "phishing", "safety"})
 
 
 def format_followers(followers: int) -> str:
@@ -34,8 +49,9 @@ def decide_priority(
     urgent_terms: Sequence[str],
     pii: Sequence[PiiMatch],
     config: TriageConfig,
+    urgency: str | None = None,
 ) -> tuple[str, tuple[str, ...]]:
-    """(priority, reasons in short words)."""
+    """(priority, reasons in short words). `urgency` is the kind read by the model, if any."""
     reasons: list[str] = [intent]
     score = INTENT_POINTS.get(intent, 0)
     if sentiment == "negative":
@@ -74,16 +90,26 @@ def decide_priority(
 
     if spammer and intent == "other":
         priority = "P3"
-    if urgent_terms:
-        reasons.append("urgent: " + ", ".join(urgent_terms))
-        # Fraud or a legal threat inside chatter still deserves a look within the hour.
-        priority = "P1" if intent != "other" else _at_least(priority, "P2")
+    if urgency or urgent_terms:
+        # The model's reading says what it is about; the configured words say which words.
+        words = ", ".join(urgent_terms)
+        label = URGENCY_REASONS.get(urgency or "", urgency or "")
+        if label and words:
+            reasons.append(f"urgent: {label} ({words})")
+        else:
+            reasons.append(f"urgent: {label or words}")
+        if urgency in P1_WHATEVER_INTENT:
+            priority = "P1"
+        else:
+            # A legal threat or an outage inside chatter still deserves a look within the hour.
+            priority = "P1" if intent != "other" else _at_least(priority, "P2")
     exposed = list(dict.fromkeys(m.label for m in pii))
     for label in exposed:
         reasons.append(f"exposed {label}")
     if any(m.type in HIGH_RISK_PII for m in pii):
         priority = "P1"
-    elif pii:
+    elif any(m.label not in BUILT_IN_REFERENCE_LABELS for m in pii):
+        # Built-in order/ticket/booking references are masked but do not raise priority.
         priority = _at_least(priority, "P2")
     if vip:
         priority = _at_least(priority, "P2")

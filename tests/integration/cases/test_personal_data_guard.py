@@ -54,7 +54,8 @@ def test_approving_an_old_public_draft_with_personal_data_is_refused(
     post, root = sandbox.open_case(text="my refund never arrived")
     slack = sandbox.slack
     modal = open_draft_modal(slack, sandbox.bot_url, CHANNEL, root["ts"], AGENT)
-    text = "@lucia order ORD-20251234 is refunded"
+    # No keyword before it ("order", "pedido"…), so no built-in detector catches it.
+    text = "@lucia ORD-20251234 is refunded"
     assert submit_draft(slack, sandbox.bot_url, AGENT, modal["id"], text, "public") == {}
     draft = wait_for_draft(slack, CHANNEL, root["ts"])
     sandbox.start_bot(APPROVER_USER_IDS=APPROVER, PII_CUSTOM_PATTERNS=r"order_number=ORD-\d{8}")

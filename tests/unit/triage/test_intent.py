@@ -1,5 +1,6 @@
 import pytest
 
+from bot.triage import triage_post
 from bot.triage.intent import classify_intent
 from bot.triage.lexicon import classify_by_lexicon
 
@@ -30,3 +31,35 @@ def test_lexicon_baseline_reads_sarcasm():
 
 def test_emoji_only_post_does_not_crash():
     assert classify_intent("🙏")[0] in {"complaint", "question", "praise", "other"}
+
+
+@pytest.mark.parametrize(
+    ("text", "urgency"),
+    [
+        # None of these uses a word of the configured list: the meaning carries them.
+        ("alguien sacó un chip con mi número y ahora tengo transferencias que no hice", "fraud"),
+        ("there's a £400 payment on my account I never made, please help", "fraud"),
+        ("me llegó un SMS de ustedes pidiendo la clave del banco, ¿es real?", "phishing"),
+        ("the whole street has had no broadband since 8am, nobody can work", "outage"),
+        ("el cargador se prendió fuego anoche, casi se quema la casa", "safety"),
+        ("ya presenté la queja en el SERNAC", "legal"),
+        ("I'm reporting this to Ofcom tomorrow", "legal"),
+    ],
+)
+def test_urgency_is_read_from_meaning_and_reaches_p1(text, urgency):
+    result = triage_post(text)
+    assert (result.urgency, result.priority) == (urgency, "P1")
+    assert any(reason.startswith("urgent: ") for reason in result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "qué buena la película sobre estafas que vi anoche",
+        "¿a qué hora abren los sábados?",
+        "thanks for the quick fix yesterday, great service!",
+    ],
+)
+def test_chatter_questions_and_praise_are_not_urgent(text):
+    result = triage_post(text)
+    assert result.urgency is None and result.priority == "P3"

@@ -74,7 +74,8 @@ def test_triage_post_end_to_end_and_json_round_trip():
     assert result.priority == "P1"
     assert result.response_target == timedelta(minutes=5)
     assert result.reasons[:3] == ("complaint", "negative", "48k followers")
-    assert "urgent: clonaron, fraude" in result.reasons
+    assert result.urgency == "fraud"
+    assert "urgent: possible fraud (clonaron, fraude)" in result.reasons
     assert "exposed card number" in result.reasons
     assert Triage.from_json(result.to_json()) == result
 
@@ -87,3 +88,57 @@ def test_urgent_terms_accent_insensitive_and_whole_word():
     assert triage_post("the scammers movie was fun").urgent_terms == ()
     extra = TriageConfig(urgent_terms=("ombudsman",))
     assert triage_post("I'm going to the Ombudsman", config=extra).urgent_terms == ("ombudsman",)
+
+
+def test_fraud_phishing_and_safety_read_from_meaning_are_p1_whatever_the_intent():
+    for urgency in ("fraud", "phishing", "safety"):
+        priority, reasons = decide_priority(
+            "other", "neutral", CustomerContext(), (), (), CONFIG, urgency
+        )
+        assert priority == "P1"
+        assert any(r.startswith("urgent: ") for r in reasons)
+    priority, reasons = decide_priority(
+        "question", "neutral", CustomerContext(), (), (), CONFIG, "phishing"
+    )
+    assert (priority, reasons[-1]) == ("P1", "urgent: phishing or impersonation")
+
+
+def test_other_urgency_kinds_are_p1_in_a_complaint_and_p2_in_chatter():
+    assert (
+        decide_priority("complaint", "negative", CustomerContext(), (), (), CONFIG, "legal")[0]
+        == "P1"
+    )
+    assert decide_priority("other", "neutral", CustomerContext(), (), (), CONFIG, "outage")[0] == (
+        "P2"
+    )
+
+
+def test_word_list_keeps_its_explanation_next_to_the_meaning():
+    _, reasons = decide_priority(
+        "complaint", "negative", CustomerContext(), ("estafa",), (), CONFIG, "fraud"
+    )
+    assert "urgent: possible fraud (estafa)" in reasons
+
+
+def test_built_in_references_are_shown_but_do_not_raise_priority():
+    order = PiiMatch("custom", 7, 19, "ORD-20240312", "order number")
+    priority, reasons = prio("question", pii=(order,))
+    assert priority == "P3" and "exposed order number" in reasons
+    configured = PiiMatch("custom", 0, 8, "AB123456", "loyalty_card")
+    assert prio("question", pii=(configured,))[0] == "P2"
+
+
+def test_stored_triage_without_urgency_still_loads():
+    stored = {
+        "language": "es",
+        "intent": "complaint",
+        "sentiment": "negative",
+        "priority": "P2",
+        "reasons": ["complaint", "negative"],
+        "pii": [],
+        "urgent_terms": [],
+        "response_target_minutes": 60,
+    }
+    triage = Triage.from_json(stored)
+    assert triage.urgency is None and triage.priority == "P2"
+    assert Triage.from_json(triage.to_json()) == triage
