@@ -1,9 +1,9 @@
-"""Personal data in free text: e-mail, phone, payment card, IBAN, national ids, custom patterns.
+"""Personal data in free text: e-mail, phone, payment card, IBAN, national ids, custom ones.
 
-Every candidate is validated by a library (phonenumbers, python-stdnum) before it counts,
-so prices, dates, tracking and model numbers fall away. Matches never overlap; when two
-detectors claim the same characters the more specific one wins (custom, e-mail, IBAN, card,
-national id, phone).
+Every candidate is validated by a library (phonenumbers, python-stdnum) or anchored by a
+keyword before it counts, so prices, dates, tracking and model numbers fall away. Matches
+never overlap; when two detectors claim the same characters the more specific one wins
+(configured patterns, e-mail, IBAN, card, national id, built-in references, phone).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from functools import lru_cache
 from typing import Any
 
 import phonenumbers
-from phonenumbers import Leniency, PhoneNumberMatcher
 from stdnum import iban, luhn
 from stdnum.ar import cuit as ar_cuit
 from stdnum.ar import dni as ar_dni
@@ -25,10 +24,14 @@ from stdnum.es import nif as es_nif
 from stdnum.mx import curp as mx_curp
 from stdnum.us import ssn as us_ssn
 
+from bot.triage.phones import PHONE_REGIONS, find_phone_spans
 from bot.triage.records import DEFAULT_CONFIG, PiiMatch, TriageConfig
+from bot.triage.references import find_references
 from bot.triage.text import fold
 
-PHONE_REGIONS = ("ES", "AR", "MX", "US", "GB")
+__all__ = ["PHONE_REGIONS", "find_pii", "mask_pii", "outbound_pii"]
+
+_URL_IN_TEXT = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b"
@@ -37,13 +40,6 @@ _DIGIT_RUN_WITH_SEPARATORS = re.compile(r"(?<![\w-])\d+(?:[ -]\d+)*(?![\w])")
 _DIGITS = re.compile(r"\d+")
 _IBAN = re.compile(r"(?<!\w)[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,9}(?!\w)")
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
-
-# Words that make a number an order, ticket or tracking reference rather than a phone.
-_REFERENCE_CUE = re.compile(
-    r"(pedido|orden|order|tracking|seguimiento|envio|shipment|parcel|paquete|ref|referencia|"
-    r"reference|factura|invoice|reclamo|ticket|caso|case|incidencia|expediente|cuenta|account|"
-    r"nro|n°|no\.|num|numero de pedido|#)\W{0,3}(?:\w+\W{1,3}){0,2}$"
-)
 
 
 def _card_brand_ok(digits: str) -> bool:
@@ -175,24 +171,21 @@ def _emails(text: str) -> Iterator[PiiMatch]:
         yield PiiMatch("email", m.start(), m.end(), m.group(), "email address")
 
 
-def _phones(text: str, taken: Sequence[PiiMatch] = ()) -> Iterator[PiiMatch]:
-    if sum(ch.isdigit() for ch in text) < 7:  # no phone number is shorter; the matcher is slow
+def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """`text` with the spans overwritten by "x" (same length, so offsets still hold)."""
+    for start, end in spans:
+        text = text[:start] + "x" * (end - start) + text[end:]
+    return text
+
+
+def _phones(text: str, config: TriageConfig, taken: Sequence[PiiMatch] = ()) -> Iterator[PiiMatch]:
+    if sum(ch.isdigit() for ch in text) < 7:  # no phone number is shorter
         return
-    original = text
-    # Blank out what other detectors already claimed (same length, so offsets still hold):
-    # the matcher would otherwise parse every card and IBAN digit run five times.
-    for match in taken:
-        text = text[: match.start] + "x" * (match.end - match.start) + text[match.end :]
-    seen: set[tuple[int, int]] = set()
-    for region in PHONE_REGIONS:
-        for m in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
-            span = (m.start, m.end)
-            if span in seen:
-                continue
-            seen.add(span)
-            if not m.raw_string.startswith("+") and _cue_before(text, m.start, _REFERENCE_CUE):
-                continue
-            yield PiiMatch("phone", m.start, m.end, original[m.start : m.end], "phone number")
+    # What other detectors claimed and links (tracking URLs) are not phone numbers.
+    scan = _blank(text, [(m.start, m.end) for m in taken])
+    scan = _blank(scan, [(m.start(), m.end()) for m in _URL_IN_TEXT.finditer(scan)])
+    for start, end in find_phone_spans(scan, config.default_region):
+        yield PiiMatch("phone", start, end, text[start:end], "phone number")
 
 
 @lru_cache(maxsize=32)
@@ -256,7 +249,8 @@ def find_pii(text: str, config: TriageConfig = DEFAULT_CONFIG) -> list[PiiMatch]
         *_cards(text),
         *_national_ids(text),
     ]
-    candidates.extend(_phones(text, candidates))
+    candidates.extend(find_references(text, config.pii_reference_detectors, candidates))
+    candidates.extend(_phones(text, config, candidates))
     kept: list[PiiMatch] = []
     taken: list[tuple[int, int]] = []
     for match in candidates:

@@ -12,6 +12,14 @@ PRIORITIES = ("P1", "P2", "P3")
 INTENTS = ("complaint", "question", "praise", "other")
 SENTIMENTS = ("negative", "neutral", "positive")
 PII_TYPES = ("email", "phone", "payment_card", "iban", "national_id", "custom")
+URGENCY_KINDS = (
+    "fraud", "lost_card", "hacked", "phishing", "safety", "legal", "outage", "press", "churn",
+)  # fmt: skip
+# Names of the built-in `custom` detectors (bot.triage.references), all on by default.
+BUILT_IN_REFERENCE_DETECTORS: tuple[str, ...] = (
+    "order_number", "account_number", "customer_number", "contract_number", "service_number",
+    "ticket_number", "booking_reference", "cbu_cvu",
+)  # fmt: skip
 
 DEFAULT_RESPONSE_TARGET_MINUTES: Mapping[str, int] = MappingProxyType(
     {"P1": 15, "P2": 60, "P3": 1440}
@@ -29,6 +37,14 @@ class TriageConfig:
     pii_allowlist: tuple[str, ...] = ()
     # (name, regex), e.g. ("order_number", r"ORD-\d{8}").
     pii_custom_patterns: tuple[tuple[str, str], ...] = ()
+    # Built-in `custom` detectors that are on (bot.triage.references): order, account,
+    # customer, contract, service, ticket numbers and booking references after a keyword,
+    # and Argentine CBU/CVU. () switches them all off.
+    pii_reference_detectors: tuple[str, ...] = BUILT_IN_REFERENCE_DETECTORS
+    # ISO 3166 region whose national phone formats are read first ("AR", "CR"…), or None.
+    # Numbers of every market are found without it; it adds the short local forms of its
+    # own country (7–8 digit numbers typed without a "tel" cue).
+    default_region: str | None = None
     response_target_minutes: Mapping[str, int] = field(
         default_factory=lambda: DEFAULT_RESPONSE_TARGET_MINUTES
     )
@@ -42,6 +58,8 @@ class TriageConfig:
                 self.urgent_terms,
                 self.pii_allowlist,
                 self.pii_custom_patterns,
+                self.pii_reference_detectors,
+                self.default_region,
                 tuple(sorted(self.response_target_minutes.items())),
             )
         )
@@ -85,6 +103,9 @@ class Triage:
     pii: tuple[PiiMatch, ...]
     urgent_terms: tuple[str, ...]
     response_target: timedelta
+    # What the post is urgent about, read from its meaning (one of URGENCY_KINDS), or None.
+    # Absent from triage stored before it existed.
+    urgency: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON-safe dict for storage. Carries the personal data itself: store it like the post."""
@@ -100,6 +121,7 @@ class Triage:
             ],
             "urgent_terms": list(self.urgent_terms),
             "response_target_minutes": self.response_target.total_seconds() / 60,
+            "urgency": self.urgency,
         }
 
     @classmethod
@@ -123,4 +145,5 @@ class Triage:
             ),
             urgent_terms=tuple(data.get("urgent_terms", ())),
             response_target=timedelta(minutes=data["response_target_minutes"]),
+            urgency=data.get("urgency"),
         )

@@ -65,18 +65,83 @@ def test_detectors(text, kind, value):
         "seguimiento 123456789012345678 no se actualiza",
         "tracking 9400111899223344556677 stuck",
         "¿el SM-G991B es compatible? y el iPhone 15?",
-        "mi pedido ORD-20240312 sigue sin llegar",
         "card 4111 1111 1111 1112 keeps failing",
-        "mi número de pedido es 4567891234",
-        "order #88812345 not shipped",
         "invalid dni 12345678A",
         "pagué 25.000 pesos",
         "version 12.345.678 of the app",
         "numero 23456789 sin palabra clave",
+        "tracking link https://track.example.com/orders/88812345 stuck",
+        "order 2 pizzas and got 1",
+        "reserva para 4 personas el 15 de marzo",
+        "por ejemplo pedido 123456 en la ayuda",
+        "ticket de 15000 pesos por la multa",
+        "CBU 2850590940090418135202 me lo rechaza",
+        "serial 1234 5678 on the box",
     ],
 )
 def test_hard_negatives(text):
     assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("mi pedido ORD-20240312 sigue sin llegar", "ORD-20240312", "order number"),
+        ("mi número de pedido es 4567891234", "4567891234", "order number"),
+        ("order #88812345 not shipped", "88812345", "order number"),
+        ("nro de cuenta 0012345678 bloqueada", "0012345678", "account number"),
+        ("customer ID C-5567123", "C-5567123", "customer number"),
+        ("póliza 88123456, ¿me confirman?", "88123456", "contract number"),
+        ("número de servicio 30044556 sin luz", "30044556", "service number"),
+        ("radicado 20241234567 sin respuesta", "20241234567", "ticket number"),
+        ("booking ref X7K2QP, can I add a bag?", "X7K2QP", "booking reference"),
+        ("transferime al CBU 2850590940090418135201", "2850590940090418135201", "CBU/CVU"),
+    ],
+)
+def test_built_in_reference_detectors_need_no_configuration(text, value, label):
+    (match,) = find_pii(text)
+    assert (match.type, match.value, match.label) == ("custom", value, label)
+    assert text[match.start : match.end] == value
+
+
+def test_reference_detectors_can_be_switched_off():
+    text = "mi pedido ORD-20240312 sigue sin llegar, CBU 2850590940090418135201"
+    assert kinds(text, TriageConfig(pii_reference_detectors=())) == []
+    only_orders = TriageConfig(pii_reference_detectors=("order_number",))
+    assert kinds(text, only_orders) == [("custom", "ORD-20240312")]
+
+
+def test_reference_detector_names_match_the_detectors():
+    from bot.triage.records import BUILT_IN_REFERENCE_DETECTORS
+    from bot.triage.references import CBU_CVU, DETECTORS
+
+    assert (*(d.name for d in DETECTORS), CBU_CVU) == BUILT_IN_REFERENCE_DETECTORS
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("mi celu 15 5555-1234", "15 5555-1234"),  # Argentine mobile without area code
+        ("cel 011 15-4567-8901", "011 15-4567-8901"),
+        ("whatsapp 044 55 1234 5678", "044 55 1234 5678"),  # Mexican old mobile prefix
+        ("llamame al 300 123 4567", "300 123 4567"),  # Colombia
+        ("mi número 9 8765 4321", "9 8765 4321"),  # Chile
+        ("tel 987 654 321", "987 654 321"),  # Peru
+        ("llámenme al 0414-1234567", "0414-1234567"),  # Venezuela
+        ("mi número 8812-3456", "8812-3456"),  # Costa Rica, grouped
+        ("call me on 809-555-1234", "809-555-1234"),  # Dominican Republic
+        ("tel 0981 123456", "0981 123456"),  # Paraguay
+        ("00 34 612 34 56 78 es mi móvil", "00 34 612 34 56 78"),
+        ("my mobile (2) 2123 8137", "(2) 2123 8137"),  # Santiago landline
+    ],
+)
+def test_phones_of_every_market(text, value):
+    assert kinds(text) == [("phone", value)]
+
+
+def test_default_region_adds_short_local_numbers():
+    assert kinds("escribime 88123456") == []
+    assert kinds("escribime 88123456", TriageConfig(default_region="CR")) == [("phone", "88123456")]
 
 
 def test_allowlisted_hotline_is_not_flagged_in_any_format():
