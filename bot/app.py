@@ -25,6 +25,7 @@ import handlers
 from bot.config import Settings
 from bot.ingest import make_triage
 from bot.jobs import Cycle, start_scheduler
+from bot.knowledge.embeddings import embed_with_triage_encoder
 from bot.networks.base import Network, NetworkError
 from bot.networks.registry import Networks
 from bot.outbound import Sender
@@ -188,6 +189,7 @@ def build_runtime(
             approver_usergroup_id=settings.approver_usergroup_id,
         ),
         sender=sender,
+        embed=embed_with_triage_encoder,
     )
     publisher = SlackPublisher(publisher_client, settings.slack_channel_id, networks, thread)
     cycle = Cycle(
@@ -198,6 +200,7 @@ def build_runtime(
         backfill=timedelta(hours=settings.backfill_hours),
         progress_factory=progress_factory,
         triage=make_triage(settings.triage),
+        embed=embed_with_triage_encoder,
     )
     listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-listener")
     bolt = make_bolt_app(settings, services, listeners)

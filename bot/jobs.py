@@ -12,6 +12,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest import TriageFn
+from bot.knowledge.embeddings import EmbedFn
 from bot.networks.registry import Networks
 from bot.outbound import Sender
 from bot.polling import PollOutcome, ProgressFactory, poll_network
@@ -33,6 +34,8 @@ class Cycle:
     sender: Sender
     backfill: timedelta
     triage: TriageFn | None = None
+    # Stores each new post's embedding at ingest (similar past cases); None: no embeddings.
+    embed: EmbedFn | None = None
     progress_factory: ProgressFactory | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     last_run_at: datetime | None = None
@@ -58,6 +61,7 @@ class Cycle:
                 backfill=self.backfill,
                 triage=self.triage,
                 progress_factory=self.progress_factory,
+                embed=self.embed,
             )
         published = self.publisher.publish_pending(self.factory, self.stop)
         if not self.stop.is_set():

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest import TriageFn, ingest_posts, upsert_brand
+from bot.knowledge.embeddings import EmbedFn
 from bot.networks.base import Network, NetworkError, ProgressCallback, RateLimited, Stream
 from storage.db import session_scope
 from storage.models import BrandAccount, PollCheckpoint, utcnow
@@ -42,6 +43,7 @@ def poll_network(
     backfill: timedelta,
     triage: TriageFn | None = None,
     progress_factory: ProgressFactory | None = None,
+    embed: EmbedFn | None = None,
 ) -> list[PollOutcome]:
     """Poll every stream of `network` once."""
     try:
@@ -60,6 +62,7 @@ def poll_network(
             backfill=backfill,
             triage=triage,
             progress_factory=progress_factory,
+            embed=embed,
         )
         for stream in network.streams()
     ]
@@ -74,6 +77,7 @@ def poll_stream(
     backfill: timedelta,
     triage: TriageFn | None = None,
     progress_factory: ProgressFactory | None = None,
+    embed: EmbedFn | None = None,
 ) -> PollOutcome:
     """Fetch one stream since its checkpoint, store what is new, move the checkpoint."""
     now = utcnow()
@@ -99,7 +103,7 @@ def poll_stream(
         return PollOutcome(name, error=exc.reason)
     with session_scope(factory) as session:
         brand = session.get_one(BrandAccount, brand_id)
-        stored = ingest_posts(session, brand, page.posts, triage)
+        stored = ingest_posts(session, brand, page.posts, triage, embed)
         checkpoint = _checkpoint(session, network_name, name)
         # The cursor is the network's business: it returns one only to move forward.
         if page.cursor:
