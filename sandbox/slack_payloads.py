@@ -47,7 +47,14 @@ def post_payload(
     url: str, payload: dict, signing_secret: str, timeout: float = SLACK_ACK_TIMEOUT
 ) -> tuple[int, str]:
     """POST `payload=<json>` form-encoded and signed, as Slack does; returns (status, body)."""
-    body = urlencode({"payload": json.dumps(payload)})
+    return post_form(url, {"payload": json.dumps(payload)}, signing_secret, timeout)
+
+
+def post_form(
+    url: str, fields: dict, signing_secret: str, timeout: float = SLACK_ACK_TIMEOUT
+) -> tuple[int, str]:
+    """POST `fields` form-encoded and signed (slash commands arrive as plain fields)."""
+    body = urlencode(fields)
     timestamp = int(time.time())
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
@@ -93,6 +100,11 @@ def find_element(
             continue
         return block, element
     raise LookupError(f"no element with action_id={action_id!r} (block_id={block_id!r}) in message")
+
+
+def find_option(element: dict, value: str) -> dict:
+    """The option of a select, overflow, radio or checkbox element whose value is `value`."""
+    return _option(element, value)
 
 
 def _option(element: dict, value: str) -> dict:
@@ -196,3 +208,97 @@ def view_closed(*, team: dict, user: dict, view: dict, is_cleared: bool) -> dict
         "enterprise": None,
         "is_enterprise_install": False,
     }
+
+
+def slash_command(
+    *,
+    team: dict,
+    user: dict,
+    channel: dict,
+    command: str,
+    text: str,
+    trigger_id: str,
+    response_url: str,
+) -> dict:
+    """The form fields of a slash command invocation."""
+    return {
+        "token": VERIFICATION_TOKEN,
+        "team_id": team["id"],
+        "team_domain": team["domain"],
+        "channel_id": channel["id"],
+        "channel_name": channel.get("name", "directmessage"),
+        "user_id": user["id"],
+        "user_name": user["name"],
+        "command": command,
+        "text": text,
+        "api_app_id": API_APP_ID,
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": trigger_id,
+    }
+
+
+def view_action(*, team: dict, user: dict, view: dict, action: dict, trigger_id: str) -> dict:
+    """A `block_actions` payload for a click inside a modal: the container is the view, the
+    view comes whole (with what is typed in it), and there is no response_url."""
+    return {
+        "type": "block_actions",
+        "user": user,
+        "api_app_id": API_APP_ID,
+        "token": VERIFICATION_TOKEN,
+        "container": {"type": "view", "view_id": view["id"]},
+        "trigger_id": trigger_id,
+        "team": team,
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "view": view,
+        "actions": [action],
+    }
+
+
+def block_suggestion(
+    *, team: dict, user: dict, view: dict, block_id: str, action_id: str, value: str
+) -> dict:
+    """What Slack sends to load an external select's options as the user types."""
+    return {
+        "type": "block_suggestion",
+        "user": user,
+        "container": {"type": "view", "view_id": view["id"]},
+        "api_app_id": API_APP_ID,
+        "token": VERIFICATION_TOKEN,
+        "action_id": action_id,
+        "block_id": block_id,
+        "value": value,
+        "team": team,
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "view": view,
+    }
+
+
+def check_options_answer(answer: dict) -> list[str]:
+    """Slack's rules for an options answer: options or option_groups, at most 100 each,
+    plain-text labels of at most 75 characters, values of at most 150."""
+    problems: list[str] = []
+    groups = answer.get("option_groups")
+    if groups is not None:
+        if len(groups) > 100:
+            problems.append("more than 100 option groups")
+        lists = [(f"option_groups/{i}", g.get("options") or []) for i, g in enumerate(groups)]
+        for i, group in enumerate(groups):
+            if len(((group.get("label") or {}).get("text")) or "") > 75:
+                problems.append(f"option_groups/{i}/label longer than 75 characters")
+    elif "options" in answer:
+        lists = [("options", answer["options"])]
+    else:
+        return ["the answer has neither options nor option_groups"]
+    for where, options in lists:
+        if len(options) > 100:
+            problems.append(f"{where}: more than 100 options")
+        for j, option in enumerate(options):
+            text = (option.get("text") or {}).get("text") or ""
+            if not text or len(text) > 75:
+                problems.append(f"{where}/{j}/text must be 1-75 characters")
+            if not option.get("value") or len(str(option["value"])) > 150:
+                problems.append(f"{where}/{j}/value must be 1-150 characters")
+    return problems
