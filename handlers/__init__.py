@@ -2,10 +2,11 @@
 
 from slack_bolt import App
 
-from handlers import actions, errors, views
+from handlers import actions, errors, knowledge, views
 
 
 def register_all(app: App) -> None:
     actions.register(app)
     views.register(app)
+    knowledge.register(app)
     errors.register(app)

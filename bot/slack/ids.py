@@ -24,6 +24,20 @@ class Action(StrEnum):
     EDIT = "draft_edit"
     REJECT = "draft_reject"
     RETRY = "draft_retry"
+    # Knowledge (issue 15): in the draft modal.
+    SAVED_REPLY_PICK = "draft_saved_reply"
+    COPY_PAST_REPLY = "draft_copy_past_reply"
+    CHECK_DRAFT = "draft_check"
+    # On the card: a one-tap "we're on it".
+    HOLDING_REPLY = "case_holding_reply"
+    # In the saved-replies library (/carethread replies).
+    LIBRARY_ADD = "saved_replies_add"
+    LIBRARY_REPLY = "saved_replies_reply"  # overflow per reply: edit / retire
+    LIBRARY_ONE_TAP = "saved_replies_one_tap"
+    # In a customer's profile.
+    CUSTOMER_LINK = "customer_link"
+    CUSTOMER_UNLINK = "customer_unlink"
+    CUSTOMER_PICK = "customer_pick"
 
 
 class CaseMenu(StrEnum):
@@ -33,6 +47,15 @@ class CaseMenu(StrEnum):
     UNCLAIM = "unclaim"
     # Approvers only, ephemeral, audited: the post as the customer wrote it.
     SHOW_ORIGINAL = "show_original"
+    # The customer in one place: earlier cases, tags, notes, linked accounts.
+    CUSTOMER = "customer"
+
+
+class LibraryMenu(StrEnum):
+    """Option values of a saved reply's overflow menu in the library."""
+
+    EDIT = "edit"
+    RETIRE = "retire"
 
 
 class Callback(StrEnum):
@@ -42,6 +65,10 @@ class Callback(StrEnum):
     REJECT = "reject_modal"
     ESCALATE = "escalate_modal"
     CLOSE = "close_modal"
+    SAVED_REPLIES = "saved_replies_modal"
+    SAVED_REPLY = "saved_reply_modal"
+    CUSTOMER = "customer_modal"
+    LINK_IDENTITY = "link_identity_modal"
 
 
 class MessageKind(StrEnum):
@@ -61,3 +88,23 @@ class Field(StrEnum):
     REASON = "reason"
     TEAM = "team"
     NOTE = "note"
+    TITLE = "title"
+    KIND = "kind"
+    LANGUAGE = "language"
+    INTENT = "intent"
+    NETWORK = "network"
+    TAGS = "tags"
+    OTHER_CUSTOMER = "other_customer"
+
+
+# A block id with a version ("text~2"): the bot bumps it to replace what was typed (Slack
+# keeps a user's input across views.update while the block and action ids stay the same).
+VERSION_MARK = "~"
+
+
+def versioned(block_id: str, version: int) -> str:
+    return block_id if version <= 0 else f"{block_id}{VERSION_MARK}{version}"
+
+
+def unversioned(block_id: str) -> str:
+    return block_id.partition(VERSION_MARK)[0]

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from bot.knowledge.outcomes import history_line
+from bot.knowledge.views import CustomerHistoryView, DraftKnowledge
 from bot.networks.registry import NetworkLook
 from bot.triage import Triage, mask_pii
 from storage.enums import CaseStatus, DraftStatus, Priority, Visibility
@@ -62,6 +64,8 @@ class CaseView:
     created_at: datetime | None = None
     close_reason: str | None = None
     network: NetworkLook = UNKNOWN_NETWORK
+    # "3rd case in 30 days · last one: closed unhappy", tags (bot.knowledge.outcomes).
+    customer_history: CustomerHistoryView | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ class DraftFormView:
     reply_hint: str = ""
     # Why the network refuses a public reply to this post, when it does.
     public_refusal: str | None = None
+    # Saved replies, similar past cases and drafting help (bot.knowledge.draft_modal).
+    knowledge: DraftKnowledge | None = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +194,7 @@ def customer_view(case: Case) -> CustomerView:
 
 
 def case_view(case: Case, network: NetworkLook = UNKNOWN_NETWORK) -> CaseView:
+    session = object_session(case)
     return CaseView(
         id=case.id,
         status=CaseStatus(case.status),
@@ -200,6 +207,7 @@ def case_view(case: Case, network: NetworkLook = UNKNOWN_NETWORK) -> CaseView:
         created_at=case.created_at,
         close_reason=case.close_reason,
         network=network,
+        customer_history=history_line(session, case) if session is not None else None,
     )
 
 

@@ -6,11 +6,13 @@ from bot.cases.claim import unclaim_case
 from bot.cases.history import case_history
 from bot.cases.private_data import reveal_original
 from bot.errors import UserFacingError
+from bot.knowledge.customers import customer_of_case
 from bot.services import services_of
 from bot.slack.builders.common import blocks_as_dicts
 from bot.slack.builders.ephemerals import build_history, build_original_posts
 from bot.slack.ids import CaseMenu
 from handlers.actions.click import Click
+from handlers.knowledge.customer import open_customer_profile
 
 
 def handle_case_menu(
@@ -28,6 +30,10 @@ def handle_case_menu(
         message = build_original_posts(click.target_id, originals)
     elif click.choice == CaseMenu.UNCLAIM:
         unclaim_case(services, click.target_id, click.user)
+        return
+    elif click.choice == CaseMenu.CUSTOMER:
+        customer_id = customer_of_case(services, click.target_id)
+        open_customer_profile(services, click.trigger_id, customer_id, click.target_id)
         return
     else:
         raise UserFacingError("This menu is out of date; use the case's latest message.")

@@ -3,7 +3,9 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 
 from bot.cases.drafts import DraftSubmission, check_draft, save_draft
+from bot.knowledge.draft_modal import warning_form
 from bot.services import services_of
+from bot.slack.builders.modals import build_draft_modal
 from bot.slack.ids import Field
 from handlers.views.submission import Submission
 
@@ -21,7 +23,19 @@ def handle_draft_submission(ack: Ack, body: dict[str, Any], context: BoltContext
     services = services_of(context)
     errors = check_draft(services, draft)
     if errors:
-        ack(response_action="errors", errors=errors)
+        ack(response_action="errors", errors=submission.errors_for_view(errors))
+        return
+    warning = warning_form(
+        services,
+        draft.case_id,
+        draft.draft_id,
+        text=draft.text,
+        visibility=draft.visibility,
+        text_version=submission.number("v") or 0,
+        warned=submission.metadata.get("warned"),
+    )
+    if warning is not None:
+        ack(response_action="update", view=build_draft_modal(warning))
         return
     ack()
     save_draft(services, draft)

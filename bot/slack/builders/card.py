@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 
 from bot.networks.registry import NetworkLook
 from bot.slack.builders.common import Message
+from bot.slack.builders.customer import customer_history_blocks, holding_reply_button
 from bot.slack.ids import Action, CaseMenu
 from bot.slack.text import (
     NOTIFICATION_TEXT_LIMIT,
@@ -43,6 +44,7 @@ def build_case_card(case: CaseView, post: PostView) -> Message:
         SectionBlock(block_id="customer", text=MarkdownTextObject(text=_who(case.customer))),
         SectionBlock(block_id="post", text=MarkdownTextObject(text=_post_text(post))),
         *_about(post, case, deadline=True),
+        *customer_history_blocks(case.customer_history),
     ]
     exposed = exposed_data_notice(post)
     if exposed:
@@ -197,6 +199,8 @@ def case_actions(case: CaseView, post: PostView) -> ActionsBlock:
     ]
     if answerable:
         elements.append(ButtonElement(text="Draft reply", action_id=Action.DRAFT, value=value))
+    if answerable and case.status in AWAITING_REPLY:
+        elements.append(holding_reply_button(value))
     elements += [
         ButtonElement(text="Escalate", action_id=Action.ESCALATE, value=value),
         ButtonElement(
@@ -216,7 +220,10 @@ def case_actions(case: CaseView, post: PostView) -> ActionsBlock:
             ButtonElement(text="Move to private", action_id=Action.MOVE_TO_PRIVATE, value=value)
         )
     # Option values carry the case id: an overflow menu has no value of its own.
-    menu = [Option(value=f"{CaseMenu.HISTORY}:{case.id}", label="History")]
+    menu = [
+        Option(value=f"{CaseMenu.HISTORY}:{case.id}", label="History"),
+        Option(value=f"{CaseMenu.CUSTOMER}:{case.id}", label="Customer"),
+    ]
     if case.owner:
         menu.append(Option(value=f"{CaseMenu.UNCLAIM}:{case.id}", label="Unclaim"))
     if post.exposed_data:

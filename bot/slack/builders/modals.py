@@ -19,6 +19,13 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.slack.builders.drafting import (
+    drafting_help,
+    knowledge_metadata,
+    past_cases,
+    saved_reply_picker,
+    text_block_id,
+)
 from bot.slack.builders.thread import CLOSE_REASONS, visibility_label
 from bot.slack.ids import Callback, Field
 from bot.slack.text import cut_escaped, escape, link
@@ -28,6 +35,7 @@ from storage.enums import Visibility
 
 def build_draft_modal(form: DraftFormView) -> View:
     label = form.network.label
+    knowledge = form.knowledge
     blocks: list[Block] = [
         SectionBlock(
             block_id="context",
@@ -37,14 +45,16 @@ def build_draft_modal(form: DraftFormView) -> View:
                 + f"\n{link(form.post_url, form.network.link_label)}"
             ),
         ),
+        *(saved_reply_picker(knowledge) if knowledge else []),
         InputBlock(
-            block_id=Field.TEXT,
+            block_id=text_block_id(knowledge),
             label="Reply",
             element=PlainTextInputElement(
                 action_id=Field.TEXT, multiline=True, initial_value=form.text or None
             ),
             hint=form.reply_hint or None,
         ),
+        *(drafting_help(knowledge) if knowledge else []),
     ]
     options = _visibility_options(form.publicly_replyable, label)
     chosen = next((o for o in options if o.value == form.visibility), options[0])
@@ -64,7 +74,12 @@ def build_draft_modal(form: DraftFormView) -> View:
                 elements=[MarkdownTextObject(text=f"⚠️ {escape(form.public_refusal)}")],
             )
         )
-    metadata = {"case_id": form.case_id, "draft_id": form.draft_id}
+    blocks += past_cases(knowledge) if knowledge else []
+    metadata = {
+        "case_id": form.case_id,
+        "draft_id": form.draft_id,
+        **knowledge_metadata(knowledge),
+    }
     return _modal(
         Callback.DRAFT,
         "Edit draft" if form.draft_id else "Draft a reply",

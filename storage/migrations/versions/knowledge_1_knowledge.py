@@ -25,9 +25,7 @@ def upgrade() -> None:
         sa.Column("post_id", sa.Integer(), nullable=False),
         sa.Column("model", sa.String(length=40), nullable=False),
         sa.Column("vector", sa.LargeBinary(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["post_id"], ["post.id"], name="fk_post_embedding_post_id_post"
-        ),
+        sa.ForeignKeyConstraint(["post_id"], ["post.id"], name="fk_post_embedding_post_id_post"),
         sa.PrimaryKeyConstraint("post_id", name="pk_post_embedding"),
     )
     op.create_table(
