@@ -28,7 +28,14 @@ def agent_first_name(client: WebClient, user: str) -> str | None:
     except SLACK_FAILURES:
         return None
     details = profile.get("profile") or {}
-    shown = details.get("display_name") or details.get("real_name") or profile.get("real_name")
+    # The name a customer should read: the profile's first name, else the real name's first
+    # word; the display name is often a nickname or a handle.
+    shown = (
+        details.get("first_name")
+        or details.get("real_name")
+        or profile.get("real_name")
+        or details.get("display_name")
+    )
     name = first_name_of(str(shown or ""), "") or None
     with _lock:
         _cache[user] = (now + CACHE_SECONDS, name)

@@ -157,7 +157,7 @@ def warning_form(
         return None
     spelling.wait_until_ready(SUBMIT_WAIT_SECONDS)
     advice = review_draft(services, case_id, text, visibility)
-    if not advice.has_warnings:
+    if not advice.worth_a_second_look:
         return None
     return modal_form(
         services,

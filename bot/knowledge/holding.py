@@ -81,11 +81,11 @@ def send_holding_reply(services: Services, case_id: int, user: str) -> int:
         # Locked (PostgreSQL) so that two taps at once make one holding reply; SQLite
         # already serialises writers (BEGIN IMMEDIATE).
         case = _case(session, case_id, lock=True)
-        if case.status not in AWAITING_REPLY:
-            raise Conflict(phrases.CASE_NOT_WAITING)
         earlier = _earlier_holding(session, case)
         if earlier is not None:
             raise Conflict(phrases.HOLDING_ALREADY.format(state=_LIVE[DraftStatus(earlier.status)]))
+        if case.status not in AWAITING_REPLY:
+            raise Conflict(phrases.CASE_NOT_WAITING)
         language = (latest_post(session, case_id).triage or {}).get("language")
         reply = pick_holding_reply(session, language, case.network)
         if reply is None:

@@ -72,6 +72,16 @@ class DraftAdvice:
     def has_warnings(self) -> bool:
         return bool(self.spelling or self.tone or self.length or self.customer_language)
 
+    @property
+    def worth_a_second_look(self) -> bool:
+        """Said again on Save: flagged words, blaming or sarcastic phrases, another language.
+
+        The triage's negative reading alone is not: trained on customers' posts, it reads
+        plain service replies ("refund on its way") as negative too often to stop a Save.
+        """
+        wording = any(r.kind != "negative" for r in self.tone)
+        return bool(self.spelling or wording or self.length or self.customer_language)
+
 
 @dataclass(frozen=True)
 class DraftKnowledge:
