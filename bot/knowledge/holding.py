@@ -140,7 +140,10 @@ def send_holding_reply(services: Services, case_id: int, user: str) -> int:
 
 
 def _case(session: Session, case_id: int, *, lock: bool = False) -> Case:
-    case = session.get(Case, case_id, with_for_update=True if lock else None)
+    if lock:
+        # The row alone: the case's eager joins (customer, brand) cannot be locked.
+        session.execute(select(Case.id).where(Case.id == case_id).with_for_update())
+    case = session.get(Case, case_id)
     if case is None:
         raise UserFacingError(CASE_GONE)
     return case
