@@ -99,7 +99,7 @@ def test_accounts_are_linked_only_by_an_agent_audited_and_reversible(sandbox: Sa
         },
     )
     assert (status, answer) == (200, {})
-    linked = slack.wait_for(lambda: "Same person" in str((v := slack.view(profile["id"]))) and v)
+    linked = slack.wait_for(lambda: "Same person" in str(v := slack.view(profile["id"])) and v)
     assert "@ana_fb_style" in str(linked["blocks"])
     # Both accounts' cases show in one place.
     assert "consulta" not in str(linked["blocks"])  # texts are not repeated, cases are listed
