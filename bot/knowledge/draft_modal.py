@@ -92,8 +92,12 @@ def modal_form(
     )
 
 
-def review_draft(services: Services, case_id: int, text: str, visibility: str) -> DraftAdvice:
-    """Spelling, tone, length and language of a draft for case `case_id`."""
+def review_draft(
+    services: Services, case_id: int, text: str, visibility: str, *, wait_seconds: float
+) -> DraftAdvice:
+    """Spelling, tone, length and language of a draft for case `case_id`, waiting up to
+    `wait_seconds` for the dictionaries if they are still loading."""
+    spelling.wait_until_ready(wait_seconds)
     with session_scope(services.factory) as session:
         case = get_case(session, case_id)
         network = services.networks[case.network]
@@ -133,8 +137,10 @@ def past_reply(services: Services, past_case_id: int, draft_id: int) -> str:
 
 
 # A view_submission must be answered within 3 s: never wait longer than this for the
-# dictionaries (they load in about 0.6 s, started when the modal opened).
+# dictionaries (they load in about 0.6 s, started when the modal opened). A click on
+# "Check" is answered first and may wait longer.
 SUBMIT_WAIT_SECONDS = 1.5
+CHECK_WAIT_SECONDS = 8.0
 
 
 def warning_form(
@@ -155,8 +161,7 @@ def warning_form(
     """
     if warned == digest(text):
         return None
-    spelling.wait_until_ready(SUBMIT_WAIT_SECONDS)
-    advice = review_draft(services, case_id, text, visibility)
+    advice = review_draft(services, case_id, text, visibility, wait_seconds=SUBMIT_WAIT_SECONDS)
     if not advice.worth_a_second_look:
         return None
     return modal_form(

@@ -10,7 +10,7 @@ from slack_bolt import Ack, BoltContext
 
 from bot.errors import UserFacingError
 from bot.knowledge import phrases
-from bot.knowledge.draft_modal import modal_form, past_reply, review_draft
+from bot.knowledge.draft_modal import CHECK_WAIT_SECONDS, modal_form, past_reply, review_draft
 from bot.knowledge.saved_replies import filled_reply, filled_text
 from bot.services import Services, services_of
 from bot.slack.builders.modals import build_draft_modal
@@ -72,7 +72,7 @@ def handle_check_draft(ack: Ack, body: dict[str, Any], context: BoltContext) -> 
     case_id = action.number("case_id") or 0
     text = action.form.values.get(Field.TEXT, "")
     visibility = action.form.values.get(Field.VISIBILITY, "")
-    advice = review_draft(services, case_id, text, visibility)
+    advice = review_draft(services, case_id, text, visibility, wait_seconds=CHECK_WAIT_SECONDS)
     form = modal_form(
         services,
         case_id,
