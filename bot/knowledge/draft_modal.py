@@ -69,6 +69,12 @@ def with_knowledge(services: Services, form: DraftFormView) -> DraftFormView:
     return dataclasses.replace(form, knowledge=draft_knowledge(services, form.case_id))
 
 
+def loading_knowledge(form: DraftFormView) -> DraftFormView:
+    """The draft modal as it opens: everything but the past cases, which follow."""
+    spelling.warm_up()
+    return dataclasses.replace(form, knowledge=DraftKnowledge(loading=True))
+
+
 def modal_form(
     services: Services,
     case_id: int,

@@ -1,9 +1,11 @@
 """One embedding per post, written at ingest, for finding similar cases by meaning.
 
 The encoder is the triage's (bot.triage.embedding: 512 numbers, unit length, Spanish and
-English in one space). Vectors are stored as float16 (1 KiB a post; cosine similarities
-change by less than 0.001) in `post_embedding` on every backend, and also as pgvector
-`vector(512)` where the server has pgvector (storage/vectors.py).
+English in one space). Vectors are stored in `post_embedding` on every backend as int8
+with one float32 scale per vector (516 bytes a post; cosine similarities change by less
+than 0.002, and the top matches keep their order — bench/similar_bench.py), which numpy
+reads without conversion; and also as pgvector `vector(512)` where the server has pgvector
+(storage/vectors.py).
 
 Embedding is best effort: a post whose embedding fails is stored all the same (it just
 cannot be found as a similar case until `embed_missing` fills it in), and the ingest
@@ -41,20 +43,36 @@ def embed_with_triage_encoder(texts: Sequence[str]) -> Vectors:
     return get_embedder().embed(texts)
 
 
+# A stored vector: its scale (little-endian float32), then 512 int8 codes.
+BLOB_BYTES = 4 + DIMENSION
+_STORED = np.dtype([("scale", "<f4"), ("codes", "i1", (DIMENSION,))])
+
+
 def encode(vector: Vectors) -> bytes:
-    return np.asarray(vector, dtype="<f2").tobytes()
+    peak = float(np.max(np.abs(vector))) if len(vector) else 0.0
+    scale = peak / 127.0 if peak > 0 else 1.0
+    codes = np.clip(np.round(np.asarray(vector) / scale), -127, 127).astype(np.int8)
+    return bytes(np.float32(scale).astype("<f4").tobytes()) + bytes(codes.tobytes())
 
 
-def decode(blob: bytes) -> Vectors:
-    return np.frombuffer(blob, dtype="<f2").astype(np.float32)
+def unpack(blobs: Sequence[bytes]) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:
+    """(codes (n, 512) int8, scales (n,) float32) of stored blobs, without conversion."""
+    if not blobs:
+        return np.zeros((0, DIMENSION), dtype=np.int8), np.zeros(0, dtype=np.float32)
+    stored = np.frombuffer(b"".join(blobs), dtype=_STORED)
+    return stored["codes"], stored["scale"].astype(np.float32)
 
 
 def decode_many(blobs: Sequence[bytes]) -> Vectors:
-    """(len(blobs), 512) float32 from stored blobs, in one pass."""
-    if not blobs:
-        return np.zeros((0, DIMENSION), dtype=np.float32)
-    joined = np.frombuffer(b"".join(blobs), dtype="<f2")
-    return joined.reshape(len(blobs), DIMENSION).astype(np.float32)
+    """(len(blobs), 512) float32 from stored blobs."""
+    codes, scales = unpack(blobs)
+    out: Vectors = (codes.astype(np.float32) * scales[:, None]).astype(np.float32)
+    return out
+
+
+def decode(blob: bytes) -> Vectors:
+    row: Vectors = decode_many([blob])[0]
+    return row
 
 
 def store_embeddings(session: Session, posts: Sequence[Post], embed: EmbedFn) -> int:

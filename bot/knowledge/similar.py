@@ -6,8 +6,9 @@ best-matching post. Two ways to find them, chosen per database:
   - pgvector (PostgreSQL with the extension, storage/vectors.py): an HNSW index scan of
     the nearest posts, then the closed-and-answered filter; widened once when the nearest
     posts are mostly of open cases (an outage floods the table with open ones);
-  - a scan (SQLite, or PostgreSQL without pgvector): every closed-and-answered case's
-    vectors are read in chunks and scored with numpy; exact.
+  - a scan (SQLite, or PostgreSQL without pgvector): every stored vector scored with numpy
+    from memory (bot.knowledge.vector_cache), then the filter; exact. Past MAX_CACHED
+    vectors it reads the database in chunks instead (exact, slow).
 bench/similar_bench.py measures both; docs/similar-cases.md has the figures and precision.
 """
 
@@ -22,6 +23,7 @@ from sqlalchemy import ColumnElement, exists, select, text
 from sqlalchemy.orm import Session
 
 from bot.knowledge.embeddings import MODEL_NAME, EmbedFn, Vectors, decode_many, post_vectors
+from bot.knowledge.vector_cache import cache_for
 from storage.enums import CaseStatus, DraftStatus
 from storage.models import Case, Draft, Post, PostEmbedding
 from storage.vectors import VECTOR_TABLE, has_vector_table, vector_literal
@@ -31,6 +33,8 @@ MIN_SIMILARITY = 0.45
 # The case's own posts that make up the query (the latest ones: what is being answered).
 QUERY_POSTS = 5
 SCAN_CHUNK = 4096
+# Nearest posts taken from memory before the closed-and-answered filter (then ×8, twice).
+SCAN_CANDIDATES = 400
 # Nearest posts kept per scanned chunk; enough that no case among the best is lost.
 SCAN_KEEP = 200
 # pgvector: nearest posts fetched (and HNSW's candidate list), then widened once.
@@ -88,7 +92,40 @@ def best_per_case(candidates: Sequence[Match], limit: int, floor: float) -> list
 def scan_nearest(
     session: Session, query: Vectors, exclude_case: int, limit: int, floor: float
 ) -> list[Match]:
-    """Exact: score every closed-and-answered case's posts, chunk by chunk."""
+    """Exact nearest posts from the in-memory vectors (bot.knowledge.vector_cache), then the
+    closed-and-answered filter in SQL; widened while the best posts are of other cases."""
+    cache = cache_for(session)
+    if not cache.refresh(session):
+        return chunked_scan(session, query, exclude_case, limit, floor)
+    k = SCAN_CANDIDATES
+    for _ in range(3):
+        post_ids, scores = cache.nearest(query, k)
+        above = scores >= floor
+        post_ids, scores = post_ids[above], scores[above]
+        rows = session.execute(
+            select(Post.id, Post.case_id)
+            .join(Case, Case.id == Post.case_id)
+            .where(Post.id.in_([int(p) for p in post_ids]), Case.id != exclude_case)
+            .where(*_closed_and_answered())
+        ).all()
+        case_of = {post_id: case_id for post_id, case_id in rows}
+        matches = [
+            Match(case_of[int(p)], int(p), float(score))
+            for p, score in zip(post_ids, scores, strict=True)
+            if int(p) in case_of
+        ]
+        found = best_per_case(matches, limit, floor)
+        if len(found) >= limit or len(post_ids) < k or k >= len(cache):
+            return found
+        k *= 8
+    return chunked_scan(session, query, exclude_case, limit, floor)
+
+
+def chunked_scan(
+    session: Session, query: Vectors, exclude_case: int, limit: int, floor: float
+) -> list[Match]:
+    """Exact, reading every closed-and-answered case's vectors from the database in chunks
+    (no memory held between lookups)."""
     statement = (
         select(PostEmbedding.post_id, Post.case_id, PostEmbedding.vector)
         .join(Post, Post.id == PostEmbedding.post_id)

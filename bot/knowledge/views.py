@@ -98,6 +98,8 @@ class DraftKnowledge:
     # Digest of the text whose warnings were shown on Save: saving it again saves it.
     warned: str | None = None
     has_saved_replies: bool = True
+    # Opened at once, then updated with the past cases (never holding up views.open).
+    loading: bool = False
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ from handlers.knowledge.modal_action import ModalAction
 
 
 def _update(services: Services, action: ModalAction, form: DraftFormView) -> None:
+    # No hash: the person's own action wins over the update that brings the past cases
+    # (which does send one, and gives way).
     with best_effort(f"update the draft modal {action.view_id}"):
-        services.slack.views_update(
-            view_id=action.view_id, hash=action.view_hash, view=build_draft_modal(form)
-        )
+        services.slack.views_update(view_id=action.view_id, view=build_draft_modal(form))
 
 
 def _replace_text(services: Services, action: ModalAction, text: str) -> None:

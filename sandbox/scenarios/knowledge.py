@@ -176,6 +176,18 @@ def close_case(
 
 
 # -- the draft modal -----------------------------------------------------------------------
+def open_knowledge_modal(
+    slack: SlackStandIn, url: str, channel: str, case_ts: str, user: str
+) -> dict[str, Any]:
+    """Press "Draft reply" and return the modal once the past cases are in (it opens at
+    once and is updated with them)."""
+    modal = open_draft_modal(slack, url, channel, case_ts, user)
+    return slack.wait_for(
+        lambda: "similar_loading" not in str((v := slack.view(modal["id"]))["blocks"]) and v,
+        WAIT_SECONDS,
+    )
+
+
 def text_block(view: dict[str, Any]) -> dict[str, Any]:
     """The draft modal's reply box (its block id carries a version: "text~2")."""
     return next(

@@ -146,6 +146,13 @@ def _past_case_text(past: PastCaseView) -> str:
 
 def past_cases(knowledge: DraftKnowledge) -> list[Block]:
     """Up to three similar closed cases, each with a button that copies its reply."""
+    if knowledge.loading:
+        return [
+            ContextBlock(
+                block_id="similar_loading",
+                elements=[MarkdownTextObject(text="🔎 Looking for similar past cases…")],
+            )
+        ]
     if not knowledge.past_cases:
         return []
     blocks: list[Block] = [

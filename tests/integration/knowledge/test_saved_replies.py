@@ -4,11 +4,12 @@ case's intent and language come first, and choosing one fills its placeholders."
 from __future__ import annotations
 
 from bot.slack.ids import Action, Callback
-from sandbox.agent_story import claim, open_draft_modal
+from sandbox.agent_story import claim
 from sandbox.scenarios.knowledge import (
     add_saved_reply,
     editor_values,
     modal_text,
+    open_knowledge_modal,
     open_library,
     pick_saved_reply,
     saved_reply_options,
@@ -68,7 +69,7 @@ def test_a_saved_reply_fills_its_placeholders_in_spanish_and_in_english(
         ),
     ):
         claim(slack, url, CHANNEL, card["ts"], AGENT)
-        modal = open_draft_modal(slack, url, CHANNEL, card["ts"], AGENT)
+        modal = open_knowledge_modal(slack, url, CHANNEL, card["ts"], AGENT)
         groups = saved_reply_options(slack, url, AGENT, modal)
         suggested = next(iter(groups.values()))
         # The case's language and intent first: the right one leads the suggestions.
@@ -89,7 +90,7 @@ def test_typing_in_the_select_searches_titles_and_texts(sandbox: Sandbox) -> Non
     _library_of_two(sandbox)
     slack, url = sandbox.slack, sandbox.bot_url
     card = new_case(sandbox, "lucia_mtz", "Lucía Martínez", "me cobraron dos veces la factura")
-    modal = open_draft_modal(slack, url, CHANNEL, card["ts"], AGENT)
+    modal = open_knowledge_modal(slack, url, CHANNEL, card["ts"], AGENT)
 
     groups = saved_reply_options(slack, url, AGENT, modal, query="refund")
 

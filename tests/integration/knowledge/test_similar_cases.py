@@ -3,12 +3,12 @@ answered ones, with the approved reply, the customer's reaction and their data m
 
 from __future__ import annotations
 
-from sandbox.agent_story import open_draft_modal
 from sandbox.scenarios.knowledge import (
     answer_case,
     close_case,
     copy_past_reply,
     modal_text,
+    open_knowledge_modal,
     past_case_texts,
 )
 from tests.integration.harness import CHANNEL, Sandbox
@@ -61,7 +61,7 @@ def test_a_spanish_double_charge_surfaces_the_closed_english_one_masked(
         "hola! me cobraron dos veces la factura de noviembre 😡 ¿me lo pueden devolver?",
     )
 
-    modal = open_draft_modal(slack, url, CHANNEL, card["ts"], AGENT)
+    modal = open_knowledge_modal(slack, url, CHANNEL, card["ts"], AGENT)
 
     shown = past_case_texts(modal)
     assert shown, "no similar past case shown"
@@ -100,6 +100,6 @@ def test_how_the_customer_reacted_is_read_from_what_they_wrote_next(sandbox: San
     sandbox.cycle()
     new = new_case(sandbox, "ana_b", "Ana Belén", "me cobraron doble este mes")
 
-    modal = open_draft_modal(slack, url, CHANNEL, new["ts"], AGENT)
+    modal = open_knowledge_modal(slack, url, CHANNEL, new["ts"], AGENT)
 
     assert "the customer thanked us" in past_case_texts(modal)[0]
