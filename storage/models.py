@@ -152,7 +152,8 @@ class Post(Base):
     network: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(300))
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    # Indexed: a customer's posts are read for their history and their reactions.
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     url: Mapped[str] = mapped_column(String(2000))
     lang: Mapped[str | None] = mapped_column(String(16))

@@ -20,6 +20,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # What a customer wrote after our reply (their reaction) and their history.
+    op.create_index("ix_post_customer_id", "post", ["customer_id"])
     op.create_table(
         "post_embedding",
         sa.Column("post_id", sa.Integer(), nullable=False),
@@ -115,3 +117,4 @@ def downgrade() -> None:
         "post_embedding",
     ):
         op.drop_table(table)
+    op.drop_index("ix_post_customer_id", table_name="post")
