@@ -46,16 +46,19 @@ _SHORTCUTS = {
     "en": {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks",
            "tks": "thanks", "bc": "because", "b4": "before", "msg": "message"},
 }  # fmt: skip
-# Regular inflections: (ending of the form, ending of the dictionary word).
+# Regular inflections: (ending of the form, ending of the dictionary word). Spanish verbs
+# include the voseo of Argentina and Uruguay ("disculpá", "escribinos", "contanos").
 _ES_VERB_ENDINGS = tuple(
     (form, infinitive)
     for infinitive, forms in {
         "ar": "aré arás ará aremos aréis arán aría arías aríamos aríais arían ando ado ada "
-        "ados adas amos ábamos aban aste asteis aron emos en",
+        "ados adas amos ábamos aban aste asteis aron emos en é ó á ás anos ame alo ala "
+        "ales alos ándote ándole",
         "er": "eré erás erá eremos eréis erán ería erías eríamos eríais erían iendo ido ida "
-        "idos idas emos íamos ían iste isteis ieron amos an",
+        "idos idas emos íamos ían iste isteis ieron amos an imos ió é és enos eme elo "
+        "iéndote",
         "ir": "iré irás irá iremos iréis irán iría irías iríamos iríais irían iendo ido ida "
-        "idos idas imos íamos ían iste isteis ieron amos an",
+        "idos idas imos íamos ían iste isteis ieron amos an ió í ís inos ime ilo iéndote",
     }.items()
     for form in forms.split()
 )
