@@ -195,6 +195,8 @@ def check_word(word: str, language: str, words: Mapping[str, float]) -> Spelling
         best = max(_accented(word), key=lambda c: words.get(c, 0.0), default=None)
         if best and words.get(best, 0.0) >= max(COMMON_ACCENTED, frequency * ACCENT_RATIO):
             return SpellingFlag(word, (best,))
+    if language == "es" and _inflected_known(word, language, words):
+        return None  # a rarer but regular verb form ("disculpá" beside "disculpa")
     if len(word) >= 5:
         top = _suggestions(word, language, words)
         if top and words.get(top[0], 0.0) >= max(COMMON, frequency * EDIT_RATIO):
