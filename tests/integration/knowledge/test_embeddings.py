@@ -114,3 +114,23 @@ def test_similar_cases_by_pgvector_agree_with_the_scan(pgvector_url) -> None:
             assert set(by_scan) == set(by_index)
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_backfill_copies_stored_vectors_into_pgvector(pgvector_url) -> None:
+    from bot.knowledge.backfill import copy_to_pgvector
+
+    engine = make_engine(pgvector_url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    try:
+        _similar_world(factory)
+        with engine.begin() as connection:
+            connection.execute(text(f"DELETE FROM {VECTOR_TABLE}"))
+        stored = 0
+        with session_scope(factory) as session:
+            stored = session.scalar(select(func.count(PostEmbedding.post_id))) or 0
+        assert copy_to_pgvector(engine) == stored
+        assert copy_to_pgvector(engine) == 0
+    finally:
+        engine.dispose()
