@@ -36,6 +36,9 @@ EDIT_RATIO = 30.0
 # zipf ≥ 3 for an added accent ("facturacion" → "facturación").
 COMMON = 1e-5
 COMMON_ACCENTED = 1e-6
+# Only a rare word (zipf < 3) is taken for a slip of any other: "recieve" (2.75) is one of
+# "receive", while "fibre" (British, zipf 3.6) is not one of "fire".
+RARE = 1e-6
 # Words rarer than this count as unknown (wordfreq's floor is 1e-8).
 KNOWN = 3e-8
 MAX_FLAGS = 8
@@ -197,7 +200,7 @@ def check_word(word: str, language: str, words: Mapping[str, float]) -> Spelling
             return SpellingFlag(word, (best,))
     if language == "es" and _inflected_known(word, language, words):
         return None  # a rarer but regular verb form ("disculpá" beside "disculpa")
-    if len(word) >= 5:
+    if len(word) >= 5 and frequency < RARE:
         top = _suggestions(word, language, words)
         if top and words.get(top[0], 0.0) >= max(COMMON, frequency * EDIT_RATIO):
             return SpellingFlag(word, (top[0],))

@@ -59,7 +59,8 @@ def test_one_tap_holding_reply_is_sent_once_and_counts_as_first_response(
     assert reply["text"] == (
         f"@lucia_mtz Hola Lucía, ya lo estamos revisando. Te escribimos en breve (#{case_id})."
     )
-    assert "already sent" in told[-1]["text"]
+    # "…already approved" while it is being sent, "…already sent" once posted.
+    assert told[-1]["text"].startswith("A holding reply was already ")
     assert len(sandbox.x.replies_to(post["id"])) == 1
     # What the response clocks read: the first response, the events, the case still open.
     case = slack.wait_for(lambda: (c := load_case(sandbox, case_id)).first_response_at and c)
