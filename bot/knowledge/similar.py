@@ -7,14 +7,13 @@ best-matching post. Two ways to find them, chosen per database:
     the nearest posts, then the closed-and-answered filter; widened once when the nearest
     posts are mostly of open cases (an outage floods the table with open ones);
   - a scan (SQLite, or PostgreSQL without pgvector): every stored vector scored with numpy
-    from memory (bot.knowledge.vector_cache), then the filter; exact. Past MAX_CACHED
-    vectors it reads the database in chunks instead (exact, slow).
+    from memory (bot.knowledge.vector_cache), then the filter. Past MAX_CACHED vectors only
+    the newest MAX_CACHED are searched.
 bench/similar_bench.py measures both; docs/similar-cases.md has the figures and precision.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,10 +21,10 @@ import numpy as np
 from sqlalchemy import ColumnElement, exists, select, text
 from sqlalchemy.orm import Session
 
-from bot.knowledge.embeddings import MODEL_NAME, EmbedFn, Vectors, decode_many, post_vectors
+from bot.knowledge.embeddings import EmbedFn, Vectors, post_vectors
 from bot.knowledge.vector_cache import cache_for
 from storage.enums import CaseStatus, DraftStatus
-from storage.models import Case, Draft, Post, PostEmbedding
+from storage.models import Case, Draft, Post
 from storage.vectors import VECTOR_TABLE, has_vector_table, vector_literal
 
 # Below this cosine similarity a past case is about something else. On our labelled posts
@@ -36,11 +35,8 @@ from storage.vectors import VECTOR_TABLE, has_vector_table, vector_literal
 MIN_SIMILARITY = 0.45
 # The case's own posts that make up the query (the latest ones: what is being answered).
 QUERY_POSTS = 5
-SCAN_CHUNK = 4096
 # Nearest posts taken from memory before the closed-and-answered filter (then ×8, twice).
 SCAN_CANDIDATES = 400
-# Nearest posts kept per scanned chunk; enough that no case among the best is lost.
-SCAN_KEEP = 200
 # pgvector: nearest posts fetched (and HNSW's candidate list), then widened once.
 ANN_STEPS = ((100, 100), (800, 800))
 
@@ -99,8 +95,7 @@ def scan_nearest(
     """Exact nearest posts from the in-memory vectors (bot.knowledge.vector_cache), then the
     closed-and-answered filter in SQL; widened while the best posts are of other cases."""
     cache = cache_for(session)
-    if not cache.refresh(session):
-        return chunked_scan(session, query, exclude_case, limit, floor)
+    cache.refresh(session)
     k = SCAN_CANDIDATES
     for _ in range(3):
         post_ids, scores = cache.nearest(query, k)
@@ -120,33 +115,9 @@ def scan_nearest(
         ]
         found = best_per_case(matches, limit, floor)
         if len(found) >= limit or len(post_ids) < k or k >= len(cache):
-            return found
+            break
         k *= 8
-    return chunked_scan(session, query, exclude_case, limit, floor)
-
-
-def chunked_scan(
-    session: Session, query: Vectors, exclude_case: int, limit: int, floor: float
-) -> list[Match]:
-    """Exact, reading every closed-and-answered case's vectors from the database in chunks
-    (no memory held between lookups)."""
-    statement = (
-        select(PostEmbedding.post_id, Post.case_id, PostEmbedding.vector)
-        .join(Post, Post.id == PostEmbedding.post_id)
-        .join(Case, Case.id == Post.case_id)
-        .where(PostEmbedding.model == MODEL_NAME, Case.id != exclude_case)
-        .where(*_closed_and_answered())
-    )
-    result = session.execute(statement.execution_options(yield_per=SCAN_CHUNK))
-    kept: list[tuple[float, int, int]] = []
-    for rows in result.partitions():
-        post_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        case_ids = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-        scores = decode_many([r[2] for r in rows]) @ query
-        top = np.argsort(-scores)[:SCAN_KEEP]
-        chunk = [(float(scores[i]), int(case_ids[i]), int(post_ids[i])) for i in top]
-        kept = heapq.nlargest(SCAN_KEEP, kept + chunk)
-    return best_per_case([Match(c, p, s) for s, c, p in kept], limit, floor)
+    return found
 
 
 def ann_nearest(

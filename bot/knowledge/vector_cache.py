@@ -10,8 +10,9 @@ take; so each process keeps what it read and on each lookup reads only what is n
 About 100 MB for 100,000 posts. Embeddings are only ever added, so "what is new" is the rows
 past the highest post id seen; the full count is compared now and then, and a count that
 does not add up (an older post embedded late by `embed_missing`) reloads everything once.
-Above MAX_CACHED vectors the cache steps aside and the scan reads the database in chunks
-(a deployment that large belongs on PostgreSQL with pgvector).
+Past MAX_CACHED vectors only the newest MAX_CACHED are kept and searched (about 400 MB): the
+recent past, where most similar cases are. A deployment that large belongs on PostgreSQL
+with pgvector, which searches everything (docs/similar-cases.md has both measured).
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ class VectorCache:
         self.coarse = np.zeros((0, PROJECTED), dtype=np.float32)
         self.counted_at = 0.0
 
-    def refresh(self, session: Session) -> bool:
-        """Read what is new; False when the database holds more than MAX_CACHED vectors."""
+    def refresh(self, session: Session) -> None:
+        """Read what is new (keeping only the newest MAX_CACHED vectors)."""
         with self.lock:
             now = time.monotonic()
             if now - self.counted_at > RECOUNT_SECONDS:
@@ -67,22 +68,29 @@ class VectorCache:
                         PostEmbedding.model == MODEL_NAME
                     )
                 )
-                if (total or 0) > MAX_CACHED:
-                    return False
-                if (total or 0) != len(self):
+                if min(total or 0, MAX_CACHED) != len(self):
                     self._reset()
                 self.counted_at = now
-            since = int(self.post_ids[-1]) if len(self) else 0
+            if len(self):
+                since = int(self.post_ids[-1])
+            else:  # the start of the newest MAX_CACHED, or everything
+                since = (
+                    session.scalar(
+                        select(PostEmbedding.post_id)
+                        .where(PostEmbedding.model == MODEL_NAME)
+                        .order_by(PostEmbedding.post_id.desc())
+                        .offset(MAX_CACHED)
+                        .limit(1)
+                    )
+                    or 0
+                )
             rows = session.execute(
                 select(PostEmbedding.post_id, PostEmbedding.vector)
                 .where(PostEmbedding.model == MODEL_NAME, PostEmbedding.post_id > since)
                 .order_by(PostEmbedding.post_id)
             ).all()
             if not rows:
-                return True
-            if len(self) + len(rows) > MAX_CACHED:
-                self._reset()
-                return False
+                return
             codes, scales = unpack([r[1] for r in rows])
             coarse = np.concatenate(
                 [
@@ -91,11 +99,13 @@ class VectorCache:
                     for i in range(0, len(codes), _CHUNK)
                 ]
             )
-            self.post_ids = np.concatenate([self.post_ids, [r[0] for r in rows]]).astype(np.int64)
-            self.codes = np.concatenate([self.codes, codes])
-            self.scales = np.concatenate([self.scales, scales])
-            self.coarse = np.concatenate([self.coarse, coarse]).astype(np.float32)
-        return True
+            keep = -MAX_CACHED  # the oldest fall out of the window
+            self.post_ids = np.concatenate([self.post_ids, [r[0] for r in rows]]).astype(np.int64)[
+                keep:
+            ]
+            self.codes = np.concatenate([self.codes, codes])[keep:]
+            self.scales = np.concatenate([self.scales, scales])[keep:]
+            self.coarse = np.concatenate([self.coarse, coarse]).astype(np.float32)[keep:]
 
     def nearest(
         self, query: Vectors, k: int
