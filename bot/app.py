@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.ingest import make_triage
 from bot.intake import WebhookIntake
 from bot.jobs import Cycle, start_scheduler
+from bot.knowledge.embeddings import embed_with_triage_encoder
 from bot.networks.base import Network, NetworkError
 from bot.networks.registry import WEBHOOK_ROUTES, Networks
 from bot.observability.prometheus import (
@@ -242,6 +243,7 @@ def build_runtime(
         ),
         sender=sender,
         home=HomePublisher(),
+        embed=embed_with_triage_encoder,
     )
     publisher = SlackPublisher(publisher_client, settings.slack_channel_id, networks, thread)
     deadlines = DeadlineWatcher(factory, settings.sla, thread, networks, clock=clock)
@@ -260,6 +262,7 @@ def build_runtime(
             if settings.routing.configured
             else None
         ),
+        embed=embed_with_triage_encoder,
     )
     listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-listener")
     bolt = make_bolt_app(settings, services, listeners)
@@ -271,6 +274,7 @@ def build_runtime(
         guard=cycle.guard,
         triage=cycle.triage,
         route=cycle.route,
+        embed=cycle.embed,
     )
     webhooks = {
         path: app

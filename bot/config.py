@@ -75,6 +75,9 @@ class Settings:
     approver_user_ids: frozenset[str] = frozenset()
     approver_usergroup_id: str | None = None
     allow_self_approval: bool = False
+    # Leads change saved replies and team settings; when neither is set, approvers are leads.
+    lead_user_ids: frozenset[str] = frozenset()
+    lead_usergroup_id: str | None = None
     escalation_teams: tuple[EscalationTeam, ...] = ()
     triage: TriageConfig = field(default_factory=TriageConfig)
     # Response targets, business hours, reminders, escalation and admins (bot.sla).
@@ -306,6 +309,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         r.problems.append(
             f"APPROVER_USER_IDS has ids that are not Slack user ids: {', '.join(bad_approvers)}."
         )
+    lead_group = r.raw("LEAD_USERGROUP_ID")
+    if lead_group and not _USERGROUP_ID.match(lead_group):
+        r.problems.append(
+            f"LEAD_USERGROUP_ID must be a user group id like S0123ABC, got {lead_group!r}."
+        )
+    leads = r.csv("LEAD_USER_IDS")
+    bad_leads = [a for a in leads if not _USER_ID.match(a)]
+    if bad_leads:
+        r.problems.append(
+            f"LEAD_USER_IDS has ids that are not Slack user ids: {', '.join(bad_leads)}."
+        )
     slack_base = r.url("SLACK_API_BASE_URL") or DEFAULT_SLACK_API_BASE_URL
     triage = _triage(r)
     settings = Settings(
@@ -322,6 +336,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         approver_user_ids=frozenset(approvers),
         approver_usergroup_id=approver_group,
         allow_self_approval=r.boolean("ALLOW_SELF_APPROVAL", False),
+        lead_user_ids=frozenset(leads),
+        lead_usergroup_id=lead_group,
         escalation_teams=_escalation_teams(r),
         triage=triage,
         sla=_sla_policy(r, triage),

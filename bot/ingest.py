@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import lifecycle
+from bot.knowledge.embeddings import EmbedFn, store_embeddings
 from bot.networks.base import Author, FetchedPost
 from bot.triage import CustomerContext, Triage, TriageConfig, triage_post
 from storage.enums import OPEN_STATUSES, Priority
@@ -81,14 +82,20 @@ def ingest_posts(
     fetched: list[FetchedPost],
     triage: TriageFn | None = None,
     route: RouteFn | None = None,
+    embed: EmbedFn | None = None,
 ) -> list[Post]:
-    """Store the posts not seen before, oldest first, each in its case. Returns the new ones."""
+    """Store the posts not seen before, oldest first, each in its case. Returns the new ones.
+
+    With `embed`, the new posts' embeddings are stored too, in one batch (best effort: a
+    failed embedding never costs a post)."""
     stored: list[Post] = []
     # Pages come oldest first; ties keep that order (ids are opaque to us).
     for item in sorted(fetched, key=lambda p: p.created_at):
         post = _store_one(session, brand, item, triage, route)
         if post is not None:
             stored.append(post)
+    if embed is not None:
+        store_embeddings(session, stored, embed)
     return stored
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest import RouteFn, TriageFn, ingest_posts, upsert_brand
 from bot.jobs import POLL_JOB_ID
+from bot.knowledge.embeddings import EmbedFn
 from bot.networks.base import FetchedPost, NetworkError
 from bot.networks.registry import NetworkNotConfigured, Networks, PushedWork
 from storage.db import exclusive, session_scope
@@ -53,6 +54,7 @@ class WebhookIntake:
         guard: threading.Lock,
         triage: TriageFn | None = None,
         route: RouteFn | None = None,
+        embed: EmbedFn | None = None,
         lock_wait: float = LOCK_WAIT_SECONDS,
     ):
         self.factory = factory
@@ -63,6 +65,7 @@ class WebhookIntake:
         self.triage = triage
         # Routing decides new cases' channels exactly as for polled posts.
         self.route = route
+        self.embed = embed
         self.lock_wait = lock_wait
         self.stop_event = threading.Event()
         self._queue: queue.Queue[PushedWork] = queue.Queue(maxsize=QUEUE_SIZE)
@@ -144,7 +147,9 @@ class WebhookIntake:
                 continue
             with session_scope(self.factory) as session:
                 brand = upsert_brand(session, name, me)
-                new = ingest_posts(session, brand, list(batch), self.triage, self.route)
+                new = ingest_posts(
+                    session, brand, list(batch), self.triage, route=self.route, embed=self.embed
+                )
             if new:
                 log.info("%s webhook: %d new post(s)", name, len(new))
             stored += len(new)

@@ -13,6 +13,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest import RouteFn, TriageFn
+from bot.knowledge.embeddings import EmbedFn
 from bot.networks.base import Network
 from bot.networks.registry import Networks
 from bot.outbound import Sender
@@ -39,6 +40,8 @@ class Cycle:
     sender: Sender
     backfill: timedelta
     triage: TriageFn | None = None
+    # Stores each new post's embedding at ingest (similar past cases); None: no embeddings.
+    embed: EmbedFn | None = None
     progress_factory: ProgressFactory | None = None
     # Decides each new case's channel at ingest (bot.routing.assign); None: the default.
     route: RouteFn | None = None
@@ -111,6 +114,7 @@ class Cycle:
             triage=self.triage,
             progress_factory=self.progress_factory,
             route=self.route,
+            embed=self.embed,
         )
 
 

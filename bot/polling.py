@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest import RouteFn, TriageFn, ingest_posts, upsert_brand
+from bot.knowledge.embeddings import EmbedFn
 from bot.metrics.cost import read_kind
 from bot.metrics.usage import record_usage
 from bot.networks.base import Network, NetworkError, Page, ProgressCallback, RateLimited, Stream
@@ -52,6 +53,7 @@ def poll_network(
     triage: TriageFn | None = None,
     progress_factory: ProgressFactory | None = None,
     route: RouteFn | None = None,
+    embed: EmbedFn | None = None,
 ) -> list[PollOutcome]:
     """Poll every stream of `network` once."""
     try:
@@ -74,6 +76,7 @@ def poll_network(
             triage=triage,
             progress_factory=progress_factory,
             route=route,
+            embed=embed,
         )
         for stream in network.streams()
     ]
@@ -89,6 +92,7 @@ def poll_stream(
     triage: TriageFn | None = None,
     progress_factory: ProgressFactory | None = None,
     route: RouteFn | None = None,
+    embed: EmbedFn | None = None,
 ) -> PollOutcome:
     """Fetch one stream since its checkpoint, store what is new, move the checkpoint."""
     now = utcnow()
@@ -114,12 +118,14 @@ def poll_stream(
             # What could still be read (a malformed feed's entries) is stored and the
             # checkpoint moves past it; then the error is recorded like any other.
             salvaged = _store(
-                factory, network_name, name, brand_id, exc.salvaged, triage, route, now
+                factory, network_name, name, brand_id, exc.salvaged, triage, route, embed, now
             )
         _record_failure(factory, network_name, name, exc)
         log.warning("%s %s: %s", network_name, name, exc.reason)
         return PollOutcome(name, stored=salvaged, error=exc.reason)
-    stored = _store(factory, network_name, name, brand_id, page, triage, route, now, succeeded=True)
+    stored = _store(
+        factory, network_name, name, brand_id, page, triage, route, embed, now, succeeded=True
+    )
     return PollOutcome(name, stored=stored, skipped_until=page.pause_until)
 
 
@@ -131,6 +137,7 @@ def _store(
     page: Page,
     triage: TriageFn | None,
     route: RouteFn | None,
+    embed: EmbedFn | None,
     now: datetime,
     *,
     succeeded: bool = False,
@@ -139,7 +146,7 @@ def _store(
     were new. A page read despite an error (`succeeded=False`) leaves the error state."""
     with session_scope(factory) as session:
         brand = session.get_one(BrandAccount, brand_id)
-        stored = ingest_posts(session, brand, page.posts, triage, route)
+        stored = ingest_posts(session, brand, page.posts, triage, route=route, embed=embed)
         # Networks bill per item read (X does): counted with what it covers.
         record_usage(session, network_name, read_kind(stream), len(page.posts), now)
         checkpoint = _checkpoint(session, network_name, stream)

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.knowledge.embeddings import EmbedFn
 from bot.networks.registry import Networks
 from bot.outbound import Sender
 from bot.slack.case_thread import CaseThread
@@ -48,6 +49,8 @@ class Services:
     sender: Sender
     # App Home: who looked lately, and publishing it.
     home: HomeTabs
+    # The sentence encoder, for similar past cases of posts stored without a vector.
+    embed: EmbedFn | None = None
 
 
 def services_of(context: BoltContext) -> Services:

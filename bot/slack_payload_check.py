@@ -48,6 +48,10 @@ MODAL_IDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Callback.ESCALATE: (("case_id",), ()),
     Callback.CLOSE: (("case_id",), ()),
     Callback.MOVE: (("case_id",), ()),
+    Callback.SAVED_REPLIES: ((), ()),
+    Callback.SAVED_REPLY: ((), ("reply_id",)),
+    Callback.CUSTOMER: (("customer_id",), ("case_id",)),
+    Callback.LINK_IDENTITY: (("customer_id",), ()),
 }
 _OUR_ACTIONS = frozenset(action.value for action in Action)
 

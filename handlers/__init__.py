@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from handlers import actions, commands, errors, events, views
+from handlers import actions, commands, errors, events, knowledge, views
 
 
 def register_all(app: App) -> None:
@@ -10,4 +10,5 @@ def register_all(app: App) -> None:
     views.register(app)
     commands.register(app)
     events.register(app)
+    knowledge.register(app)
     errors.register(app)

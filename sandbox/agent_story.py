@@ -46,10 +46,13 @@ def open_draft_modal(
     )
 
 
-def draft_values(text: str, visibility: str) -> dict[str, dict[str, dict]]:
-    """What the draft modal holds after typing `text` and choosing `visibility`."""
+def draft_values(
+    text: str, visibility: str, text_block: str = "text"
+) -> dict[str, dict[str, dict]]:
+    """What the draft modal holds after typing `text` and choosing `visibility` (the reply
+    box's block id carries a version once the bot replaced its text: "text~1")."""
     return {
-        "text": {"text": {"type": "plain_text_input", "value": text}},
+        text_block: {"text": {"type": "plain_text_input", "value": text}},
         "visibility": {
             "visibility": {"type": "radio_buttons", "selected_option": {"value": visibility}}
         },
@@ -60,8 +63,13 @@ def submit_draft(
     slack: SlackStandIn, bot_url: str, user: str, view_id: str, text: str, visibility: str
 ) -> dict[str, Any]:
     """Press "Save draft"; returns the bot's answer ({} when accepted, errors otherwise)."""
+    box = next(
+        b["block_id"]
+        for b in slack.view(view_id)["blocks"]
+        if b.get("type") == "input" and b["block_id"].split("~")[0] == "text"
+    )
     status, answer = slack.submit_view(
-        bot_url, user_id=user, view_id=view_id, values=draft_values(text, visibility)
+        bot_url, user_id=user, view_id=view_id, values=draft_values(text, visibility, box)
     )
     if status != 200:
         raise RuntimeError(f"the bot answered the draft submission with HTTP {status}")
@@ -117,6 +125,9 @@ def play_agent_story(
     # The approver may hold DMs of earlier stories: this draft's is the one after them.
     asked_before = len(slack.dms(approver))
     answer = submit_draft(slack, bot_url, agent, modal["id"], text, "public")
+    if answer.get("response_action") == "update":
+        # The drafting help had a remark (shown once): saving again saves it as it is.
+        answer = submit_draft(slack, bot_url, agent, modal["id"], text, "public")
     if answer.get("response_action") == "errors":
         # A keyword-search post cannot be answered publicly: send it privately instead.
         answer = submit_draft(slack, bot_url, agent, modal["id"], text, "private")

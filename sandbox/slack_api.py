@@ -590,6 +590,83 @@ class SlackStandIn(StandInServer):
             )
         return self.deliver(url, payload)
 
+    def act_in_view(
+        self,
+        url: str,
+        *,
+        user_id: str,
+        view_id: str,
+        action_id: str,
+        values: dict[str, dict[str, dict]] | None = None,
+        block_id: str | None = None,
+        option: dict | None = None,
+        selected_values: list[str] | None = None,
+        value: str | None = None,
+    ) -> tuple[int, str]:
+        """`user_id` clicks `action_id` inside their open modal `view_id` (a button, an
+        option of a select or overflow — `option` is the option object as an external
+        select loaded it —, or ticks `selected_values` of checkboxes) while its inputs hold
+        `values` (block_id → action_id → value dict, as in `submit_view`)."""
+        with self.lock:
+            view = self.modals.open_view(view_id)
+            if self.modals.owner[view_id] != user_id:
+                raise LookupError(f"view {view_id!r} is open for someone else")
+            if values is not None:
+                view["state"] = {"values": copy.deepcopy(values)}
+            block, element = payloads.find_element(view["blocks"], action_id, block_id, value)
+            kind = element.get("type", "button")
+            chosen = option
+            if chosen is None and kind in ("static_select", "overflow", "radio_buttons"):
+                chosen = payloads.find_option(element, value or "")
+            action = payloads.action_object(
+                block,
+                element,
+                value=value,
+                selected_option=None,
+                action_ts=self.workspace.next_ts(),
+            )
+            if chosen is not None:
+                action["selected_option"] = chosen
+            if selected_values is not None:
+                action["selected_options"] = [
+                    payloads.find_option(element, v) for v in selected_values
+                ]
+            payload = payloads.view_block_actions(
+                team=self.team_object(),
+                user=self.user_object(user_id),
+                view=copy.deepcopy(view),
+                action=action,
+                trigger_id=self.modals.issue_trigger(user_id),
+            )
+        return self.deliver(url, payload)
+
+    def suggest(
+        self, url: str, *, user_id: str, view_id: str, action_id: str, typed: str = ""
+    ) -> dict:
+        """`user_id` opens (or types `typed` into) an external select of their modal: the
+        bot's options answer, checked against Slack's rules (ValueError when broken)."""
+        with self.lock:
+            view = self.modals.open_view(view_id)
+            block, element = payloads.find_element(view["blocks"], action_id, None, None)
+            if element.get("type") != "external_select":
+                raise LookupError(f"{action_id!r} is not an external select")
+            payload = payloads.block_suggestion(
+                team=self.team_object(),
+                user=self.user_object(user_id),
+                view=copy.deepcopy(view),
+                block_id=block["block_id"],
+                action_id=action_id,
+                value=typed,
+            )
+        status, body = self.deliver(url, payload)
+        if status != 200:
+            raise ValueError(f"the bot answered the options request with HTTP {status}")
+        answer = json.loads(body) if body.strip() else {}
+        problems = payloads.check_options_answer(answer)
+        if problems:
+            raise ValueError(f"Slack would refuse these options: {problems}")
+        return answer
+
     # -- what tests and the live view read ---------------------------------------
     def home(self, user_id: str) -> dict | None:
         """The Home tab last published for `user_id`, if any."""

@@ -142,6 +142,11 @@ def find_element(
     raise LookupError(f"no element with action_id={action_id!r} (block_id={block_id!r}) in message")
 
 
+def find_option(element: dict, value: str) -> dict:
+    """The option of a select, overflow, radio or checkbox element whose value is `value`."""
+    return _option(element, value)
+
+
 def _option(element: dict, value: str) -> dict:
     options = list(element.get("options") or [])
     for group in element.get("option_groups") or []:
@@ -330,13 +335,24 @@ def view_state_values(
 
 
 def block_suggestion(
-    *, team: dict, user: dict, action_id: str, block_id: str, value: str, container: dict
+    *,
+    team: dict,
+    user: dict,
+    action_id: str,
+    block_id: str,
+    value: str,
+    container: dict | None = None,
+    view: dict | None = None,
 ) -> dict:
-    """A `block_suggestion` payload: someone typed `value` in an external select."""
+    """A `block_suggestion` payload: someone typed `value` in an external select (of the
+    modal `view`, which then comes whole, as Slack sends it)."""
+    if container is None:
+        container = {"type": "view", "view_id": view["id"]} if view else {}
     return {
         "type": "block_suggestion",
         "user": user,
         "container": container,
+        **({"view": view} if view is not None else {}),
         "api_app_id": API_APP_ID,
         "token": VERIFICATION_TOKEN,
         "action_id": action_id,

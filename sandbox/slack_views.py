@@ -98,7 +98,7 @@ class ViewStore:
         )
         if clash:
             raise SlackError("duplicate_external_id")
-        old_state = self.views.get(view_id, {}).get("state", {"values": {}})
+        old_state = _kept_state(self.views.get(view_id, {}), spec.get("blocks", []))
         return {
             "id": view_id,
             "team_id": self.team_id,
@@ -231,3 +231,19 @@ class ViewStore:
         """Modals open now (every user's, or one user's), bottom of each stack first."""
         users = [user_id] if user_id else list(self.stacks)
         return [copy.deepcopy(self.views[v]) for u in users for v in self.stacks.get(u, [])]
+
+
+def _kept_state(old_view: dict, new_blocks: list) -> dict:
+    """What Slack keeps of typed input across an update: the values of inputs whose block
+    id and action id are unchanged (a new block id shows the new initial value instead)."""
+    kept: dict[str, dict] = {}
+    present = {
+        (block.get("block_id"), (block.get("element") or {}).get("action_id"))
+        for block in new_blocks
+        if isinstance(block, dict) and block.get("type") == "input"
+    }
+    for block_id, actions in (old_view.get("state") or {}).get("values", {}).items():
+        for action_id, value in actions.items():
+            if (block_id, action_id) in present:
+                kept.setdefault(block_id, {})[action_id] = value
+    return {"values": kept}

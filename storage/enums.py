@@ -88,3 +88,29 @@ class AuditAction(StrEnum):
     # A person sent the case to another team's channel; MOVE_FAILED when Slack refused.
     MOVE = "move"
     MOVE_FAILED = "move_failed"
+    # Knowledge (issue 15). A holding reply is an ordinary draft; this event marks it.
+    HOLDING_REPLY = "holding_reply"
+    SAVED_REPLY_ADD = "saved_reply_add"
+    SAVED_REPLY_EDIT = "saved_reply_edit"
+    SAVED_REPLY_RETIRE = "saved_reply_retire"
+    TEAM_SETTING = "team_setting"
+    LINK_IDENTITY = "link_identity"
+    UNLINK_IDENTITY = "unlink_identity"
+    TAG_CUSTOMER = "tag_customer"
+    UNTAG_CUSTOMER = "untag_customer"
+    NOTE_CUSTOMER = "note_customer"
+
+
+class SavedReplyKind(StrEnum):
+    """A full answer to start a draft from, or a short "we're on it" holding reply."""
+
+    REPLY = "reply"
+    HOLDING = "holding"
+
+
+class CustomerTagName(StrEnum):
+    """Tags agents put on a customer; shown wherever the customer appears."""
+
+    VIP = "vip"
+    PRESS = "press"
+    AT_RISK = "at_risk"

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -32,6 +33,7 @@ from storage.enums import AuditAction as AuditAction
 from storage.enums import CaseStatus as CaseStatus
 from storage.enums import DraftStatus as DraftStatus
 from storage.enums import Priority as Priority
+from storage.enums import SavedReplyKind as SavedReplyKind
 from storage.enums import Visibility as Visibility
 
 
@@ -174,7 +176,8 @@ class Post(Base):
     network: Mapped[str] = mapped_column(String(NETWORK_NAME_LENGTH))
     external_id: Mapped[str] = mapped_column(String(300))
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    # Indexed: a customer's posts are read for their history and their reactions.
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     url: Mapped[str] = mapped_column(String(2000))
     lang: Mapped[str | None] = mapped_column(String(16))
@@ -387,3 +390,91 @@ class SpikeAlert(Base):
     baseline_negative: Mapped[float] = mapped_column(Float, default=0.0)
     slack_channel: Mapped[str | None] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+# -- knowledge: similar cases, saved replies, the customer in one place (issue 15) -----------
+class PostEmbedding(Base):
+    """A post's multilingual sentence embedding, to find similar past cases by meaning.
+
+    float16 little-endian bytes (bot.knowledge.vectors); `model` names the encoder, since
+    vectors of two encoders are not comparable. A post whose embedding failed has no row.
+    """
+
+    __tablename__ = "post_embedding"
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(40))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SavedReply(Base):
+    """An approved answer (or a short holding reply) to start a draft from, with
+    placeholders such as {first_name}; managed by leads, retired rather than deleted."""
+
+    __tablename__ = "saved_reply"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default=SavedReplyKind.REPLY)
+    title: Mapped[str] = mapped_column(String(75))
+    text: Mapped[str] = mapped_column(Text)
+    # The language the text is written in ("es", "en").
+    language: Mapped[str] = mapped_column(String(16))
+    # None: suits every intent / every network.
+    intent: Mapped[str | None] = mapped_column(String(16))
+    network: Mapped[str | None] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    created_by: Mapped[str] = mapped_column(String(32))
+    updated_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class TeamSetting(Base):
+    """A setting leads change from Slack (audited), e.g. one-tap holding replies."""
+
+    __tablename__ = "team_setting"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    changed_by: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CustomerTag(Base):
+    """A tag on a customer (VIP, press, at risk)."""
+
+    __tablename__ = "customer_tag"
+    __table_args__ = (UniqueConstraint("customer_id", "tag", name="uq_customer_tag_tag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    tag: Mapped[str] = mapped_column(String(16))
+    added_by: Mapped[str] = mapped_column(String(32))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CustomerNote(Base):
+    """A note an agent left about a customer."""
+
+    __tablename__ = "customer_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    author: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IdentityLink(Base):
+    """Two accounts of one person, linked by an agent's explicit action ("this @ana on X is
+    Ana on Facebook"); never guessed. Unlinking keeps the row (unlinked_at) for the record."""
+
+    __tablename__ = "identity_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    other_customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    linked_by: Mapped[str] = mapped_column(String(32))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    unlinked_by: Mapped[str | None] = mapped_column(String(32))
+    unlinked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

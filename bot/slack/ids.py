@@ -28,6 +28,20 @@ class Action(StrEnum):
     HOME_CLAIM = "home_claim"
     # Swap a public reply with a link for its link-free wording (the draft modal).
     LINK_FREE = "draft_link_free"
+    # Knowledge (issue 15): in the draft modal.
+    SAVED_REPLY_PICK = "draft_saved_reply"
+    COPY_PAST_REPLY = "draft_copy_past_reply"
+    CHECK_DRAFT = "draft_check"
+    # On the card: a one-tap "we're on it".
+    HOLDING_REPLY = "case_holding_reply"
+    # In the saved-replies library (/carethread replies).
+    LIBRARY_ADD = "saved_replies_add"
+    LIBRARY_REPLY = "saved_replies_reply"  # overflow per reply: edit / retire
+    LIBRARY_ONE_TAP = "saved_replies_one_tap"
+    # In a customer's profile.
+    CUSTOMER_LINK = "customer_link"
+    CUSTOMER_UNLINK = "customer_unlink"
+    CUSTOMER_PICK = "customer_pick"
 
 
 class CaseMenu(StrEnum):
@@ -39,6 +53,15 @@ class CaseMenu(StrEnum):
     SHOW_ORIGINAL = "show_original"
     # Send the case (and its thread) to another team's channel (bot.cases.moving).
     MOVE = "move"
+    # The customer in one place: earlier cases, tags, notes, linked accounts.
+    CUSTOMER = "customer"
+
+
+class LibraryMenu(StrEnum):
+    """Option values of a saved reply's overflow menu in the library."""
+
+    EDIT = "edit"
+    RETIRE = "retire"
 
 
 class Callback(StrEnum):
@@ -49,6 +72,10 @@ class Callback(StrEnum):
     ESCALATE = "escalate_modal"
     CLOSE = "close_modal"
     MOVE = "move_modal"
+    SAVED_REPLIES = "saved_replies_modal"
+    SAVED_REPLY = "saved_reply_modal"
+    CUSTOMER = "customer_modal"
+    LINK_IDENTITY = "link_identity_modal"
 
 
 class MessageKind(StrEnum):
@@ -75,6 +102,14 @@ class Field(StrEnum):
     WAITING = "waiting"
     # The move modal: the team channel a case is sent to.
     CHANNEL = "channel"
+    # The saved-reply editor and the customer profile.
+    TITLE = "title"
+    KIND = "kind"
+    LANGUAGE = "language"
+    INTENT = "intent"
+    NETWORK = "network"
+    TAGS = "tags"
+    OTHER_CUSTOMER = "other_customer"
 
 
 class Waiting(StrEnum):
@@ -82,4 +117,16 @@ class Waiting(StrEnum):
 
     YES = "waiting"
     NO = "not_waiting"
-    CHANNEL = "channel"
+
+
+# A block id with a version ("text~2"): the bot bumps it to replace what was typed (Slack
+# keeps a user's input across views.update while the block and action ids stay the same).
+VERSION_MARK = "~"
+
+
+def versioned(block_id: str, version: int) -> str:
+    return block_id if version <= 0 else f"{block_id}{VERSION_MARK}{version}"
+
+
+def unversioned(block_id: str) -> str:
+    return block_id.partition(VERSION_MARK)[0]

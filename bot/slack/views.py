@@ -13,8 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from bot.knowledge.outcomes import history_line
+from bot.knowledge.views import CustomerHistoryView, DraftKnowledge
 from bot.networks.registry import NetworkLook
 from bot.reply_context import context_for, latest_customer_post
 from bot.triage import Triage, mask_pii
@@ -88,6 +90,8 @@ class CaseView:
     brand: str | None = None
     # Routing chose the case's channel: the card offers to send it to another team.
     routed: bool = False
+    # "3rd case in 30 days · last one: closed unhappy", tags (bot.knowledge.outcomes).
+    customer_history: CustomerHistoryView | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,8 @@ class DraftFormView:
     reply_window: str | None = None
     public_note: str | None = None
     private_note: str | None = None
+    # Saved replies, similar past cases and drafting help (bot.knowledge.draft_modal).
+    knowledge: DraftKnowledge | None = None
 
 
 @dataclass(frozen=True)
@@ -266,6 +272,7 @@ def shown_deadlines(case: Case) -> tuple[DeadlineView | None, DeadlineView | Non
 def case_view(
     case: Case, network: NetworkLook = UNKNOWN_NETWORK, reply_window: str | None = None
 ) -> CaseView:
+    session = object_session(case)
     return CaseView(
         id=case.id,
         status=CaseStatus(case.status),
@@ -284,6 +291,7 @@ def case_view(
         reply_window=reply_window,
         brand=case.brand.handle if case.brand else None,
         routed=case.route_channel is not None,
+        customer_history=history_line(session, case) if session is not None else None,
     )
 
 

@@ -7,12 +7,14 @@ from bot.cases.history import case_history
 from bot.cases.moving import move_choices
 from bot.cases.private_data import reveal_original
 from bot.errors import UserFacingError
+from bot.knowledge.customers import customer_of_case
 from bot.services import services_of
 from bot.slack.builders.common import blocks_as_dicts
 from bot.slack.builders.ephemerals import build_history, build_original_posts
 from bot.slack.builders.modals import build_move_modal
 from bot.slack.ids import CaseMenu
 from handlers.actions.click import Click
+from handlers.knowledge.customer import open_customer_profile
 
 
 def handle_case_menu(
@@ -35,6 +37,9 @@ def handle_case_menu(
         choices, current = move_choices(services, click.target_id)
         view = build_move_modal(click.target_id, choices, current)
         services.slack.views_open(trigger_id=click.trigger_id, view=view)
+    elif click.choice == CaseMenu.CUSTOMER:
+        customer_id = customer_of_case(services, click.target_id)
+        open_customer_profile(services, click.trigger_id, customer_id, click.target_id)
         return
     else:
         raise UserFacingError("This menu is out of date; use the case's latest message.")

@@ -4,8 +4,8 @@ from slack_bolt import Ack, BoltContext
 
 from bot.cases.drafts import edit_form
 from bot.services import services_of
-from bot.slack.builders.modals import build_draft_modal
 from handlers.actions.click import Click
+from handlers.knowledge.open_draft import open_draft_modal
 
 
 def handle_edit(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -14,4 +14,4 @@ def handle_edit(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     click = Click.from_body(body)
     services = services_of(context)
     form = edit_form(services, click.target_id)
-    services.slack.views_open(trigger_id=click.trigger_id, view=build_draft_modal(form))
+    open_draft_modal(services, click.trigger_id, form)

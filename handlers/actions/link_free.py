@@ -22,7 +22,7 @@ def handle_link_free(ack: Ack, body: dict[str, Any], context: BoltContext) -> No
         form,
         text=wording,
         visibility=Visibility.PUBLIC,
-        text_version=int(metadata.get("version") or 0) + 1,
+        text_version=int(metadata.get("v") or 0) + 1,
         link_notice=None,
         link_free_text=None,
     )

@@ -3,7 +3,7 @@
 The subcommands are a table: a new one is one function and one `Subcommand` entry, and
 `help` lists it. Unknown input gets the help, never silence. The names and arguments are a
 contract (tests outside this repository type them): `help`, `queue`, `mine`,
-`stats [today|7d|30d]`, `find @handle`, `case N`.
+`stats [today|7d|30d]`, `find @handle`, `case N`; `replies` opens the saved-replies library.
 """
 
 from __future__ import annotations
@@ -16,12 +16,15 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk.models.blocks import Block
 
 from bot.errors import UserFacingError
+from bot.knowledge.customers import find_customers
 from bot.reports import lists
 from bot.reports.charts_delivery import send_stats
 from bot.reports.service import load_case_detail, parse_case_number
 from bot.services import Services, services_of
 from bot.slack.builders.commands import build_case_detail, build_case_list, build_help
 from bot.slack.builders.common import Message, blocks_as_dicts
+from handlers.knowledge.customer import open_customer_profile
+from handlers.knowledge.library import open_library
 from storage.db import session_scope
 
 COMMAND = "/carethread"
@@ -34,6 +37,8 @@ class CommandRequest:
     # The first word (lowercased) and the rest.
     subcommand: str
     argument: str
+    # For subcommands that open a modal (the library, a customer's profile).
+    trigger_id: str = ""
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> CommandRequest:
@@ -44,6 +49,7 @@ class CommandRequest:
             channel=str(body.get("channel_id") or ""),
             subcommand=first.lower(),
             argument=rest.strip(),
+            trigger_id=str(body.get("trigger_id") or ""),
         )
 
 
@@ -87,6 +93,14 @@ def find_customer(services: Services, request: CommandRequest, reply: Reply) -> 
         cases = lists.customer_cases(session, handle, services.networks)
     title = f"Cases of @{handle.lstrip('@')}"
     reply(build_case_list(title, cases, claim=True, empty="No cases from that handle."))
+    # One person behind the handle: their profile too (notes, tags, linked accounts).
+    matches = find_customers(services, handle)
+    if len(matches) == 1 and request.trigger_id:
+        open_customer_profile(services, request.trigger_id, matches[0].customer_id)
+
+
+def open_replies(services: Services, request: CommandRequest, reply: Reply) -> None:
+    open_library(services, request.trigger_id, request.user)
 
 
 def show_case(services: Services, request: CommandRequest, reply: Reply) -> None:
@@ -106,6 +120,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
             show_stats,
         ),
         Subcommand("find", "find @handle", "a customer's cases on every network", find_customer),
+        Subcommand("replies", "replies", "saved replies (leads add, edit, retire)", open_replies),
         Subcommand("case", "case N", "one case: status, owner, history", show_case),
     )
 }

@@ -3,6 +3,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 
 from bot.cases.drafts import DraftSubmission, check_draft, link_warning_form, save_draft
+from bot.knowledge.draft_modal import warning_form
 from bot.services import services_of
 from bot.slack.builders.modals import build_draft_modal
 from bot.slack.ids import Field, Waiting
@@ -23,10 +24,22 @@ def handle_draft_submission(ack: Ack, body: dict[str, Any], context: BoltContext
     services = services_of(context)
     errors = check_draft(services, draft)
     if errors:
-        ack(response_action="errors", errors=errors)
+        ack(response_action="errors", errors=submission.errors_for_view(errors))
+        return
+    warning = warning_form(
+        services,
+        draft.case_id,
+        draft.draft_id,
+        text=draft.text,
+        visibility=draft.visibility,
+        text_version=submission.count("v"),
+        warned=submission.text("warned"),
+    )
+    if warning is not None:
+        ack(response_action="update", view=build_draft_modal(warning))
         return
     seen = bool(submission.settings.get("link_seen"))
-    version = int(submission.settings.get("version") or 0)
+    version = submission.count("v")
     warning = link_warning_form(services, draft, seen=seen, version=version)
     if warning is not None:
         # A warning, not a refusal: the modal shows the cost once; saving again keeps it.

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 
 from bot.networks.registry import NetworkLook
 from bot.slack.builders.common import Message, window_text
+from bot.slack.builders.customer import customer_history_blocks, holding_reply_button
 from bot.slack.ids import Action, CaseMenu
 from bot.slack.text import (
     NOTIFICATION_TEXT_LIMIT,
@@ -30,7 +31,7 @@ from bot.slack.text import (
     slack_date,
 )
 from bot.slack.views import CaseView, CustomerView, DeadlineView, PostView
-from storage.enums import CaseStatus
+from storage.enums import AWAITING_REPLY, CaseStatus
 
 # Room left in a section for the "see full post" link after the cut text.
 _POST_TEXT_LIMIT = SECTION_TEXT_LIMIT - 200
@@ -50,6 +51,7 @@ def build_case_card(case: CaseView, post: PostView) -> Message:
         SectionBlock(block_id="customer", text=MarkdownTextObject(text=_who(case.customer))),
         SectionBlock(block_id="post", text=MarkdownTextObject(text=_post_text(post))),
         *_about(post, case, deadline=True),
+        *customer_history_blocks(case.customer_history),
     ]
     if case.reply_window:
         blocks.append(
@@ -232,6 +234,8 @@ def case_actions(case: CaseView, post: PostView) -> ActionsBlock:
     ]
     if answerable:
         elements.append(ButtonElement(text="Draft reply", action_id=Action.DRAFT, value=value))
+    if answerable and case.status in AWAITING_REPLY:
+        elements.append(holding_reply_button(value))
     elements += [
         ButtonElement(text="Escalate", action_id=Action.ESCALATE, value=value),
         ButtonElement(
@@ -251,7 +255,10 @@ def case_actions(case: CaseView, post: PostView) -> ActionsBlock:
             ButtonElement(text="Move to private", action_id=Action.MOVE_TO_PRIVATE, value=value)
         )
     # Option values carry the case id: an overflow menu has no value of its own.
-    menu = [Option(value=f"{CaseMenu.HISTORY}:{case.id}", label="History")]
+    menu = [
+        Option(value=f"{CaseMenu.HISTORY}:{case.id}", label="History"),
+        Option(value=f"{CaseMenu.CUSTOMER}:{case.id}", label="Customer"),
+    ]
     if case.owner:
         menu.append(Option(value=f"{CaseMenu.UNCLAIM}:{case.id}", label="Unclaim"))
     if post.exposed_data:

@@ -22,8 +22,14 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.slack.builders.common import window_text
+from bot.slack.builders.drafting import (
+    drafting_help,
+    knowledge_metadata,
+    past_cases,
+    saved_reply_picker,
+)
 from bot.slack.builders.thread import CLOSE_REASONS, visibility_label
-from bot.slack.ids import Action, Callback, Field, Waiting
+from bot.slack.ids import Action, Callback, Field, Waiting, versioned
 from bot.slack.text import cut_escaped, escape, link
 from bot.slack.views import ChannelChoice, DraftFormView
 from storage.enums import Visibility
@@ -31,6 +37,7 @@ from storage.enums import Visibility
 
 def build_draft_modal(form: DraftFormView) -> View:
     label = form.network.label
+    knowledge = form.knowledge
     blocks: list[Block] = [
         SectionBlock(
             block_id="context",
@@ -40,18 +47,18 @@ def build_draft_modal(form: DraftFormView) -> View:
                 + f"\n{link(form.post_url, form.network.link_label)}"
             ),
         ),
+        *(saved_reply_picker(knowledge) if knowledge else []),
         InputBlock(
-            block_id=Field.TEXT,
+            # A new version of the box when the bot replaced the text: Slack keeps what was
+            # typed for an unchanged block id, so the replacement would not show otherwise.
+            block_id=versioned(Field.TEXT, form.text_version),
             label="Reply",
             element=PlainTextInputElement(
-                action_id=Field.TEXT
-                if not form.text_version
-                else f"{Field.TEXT}_{form.text_version}",
-                multiline=True,
-                initial_value=form.text or None,
+                action_id=Field.TEXT, multiline=True, initial_value=form.text or None
             ),
             hint=form.reply_hint or None,
         ),
+        *(drafting_help(knowledge) if knowledge else []),
     ]
     blocks += _link_warning(form)
     options = _visibility_options(form.publicly_replyable, label)
@@ -72,15 +79,21 @@ def build_draft_modal(form: DraftFormView) -> View:
                 elements=[MarkdownTextObject(text=f"⚠️ {escape(form.public_refusal)}")],
             )
         )
+    blocks += past_cases(knowledge) if knowledge else []
     about = _where_replies_land(form)
     if about:
         blocks.append(ContextBlock(block_id="reply_rules", elements=about))
     blocks.append(_waiting_input(form.asks_customer))
-    metadata: dict[str, Any] = {"case_id": form.case_id, "draft_id": form.draft_id}
+    metadata: dict[str, Any] = {
+        "case_id": form.case_id,
+        "draft_id": form.draft_id,
+        # The reply box's version: bumped when the bot replaces the text (bot.slack.ids).
+        "v": form.text_version,
+        **knowledge_metadata(knowledge),
+    }
     if form.link_notice:
         # Seen once: saving again keeps the link (a warning, not a refusal).
         metadata["link_seen"] = True
-        metadata["version"] = form.text_version
     return _modal(
         Callback.DRAFT,
         "Edit draft" if form.draft_id else "Draft a reply",

@@ -149,4 +149,10 @@ def test_a_card_without_personal_data_has_no_move_to_private(sqlite_sandbox: San
     sandbox.start_bot()
     _, root = sandbox.open_case()
     assert Action.MOVE_TO_PRIVATE not in card_action_ids(root)
-    assert card_action_ids(root)[:4] == [Action.CLAIM, Action.DRAFT, Action.ESCALATE, Action.CLOSE]
+    assert card_action_ids(root)[:5] == [
+        Action.CLAIM,
+        Action.DRAFT,
+        Action.HOLDING_REPLY,
+        Action.ESCALATE,
+        Action.CLOSE,
+    ]

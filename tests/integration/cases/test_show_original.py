@@ -98,7 +98,7 @@ def test_the_first_card_has_the_menu_and_history_works_at_once(sqlite_sandbox: S
     slack = sandbox.slack
     # As the publisher first posted it: never re-rendered.
     assert slack.calls("chat.update") == []
-    assert list(card_menu(root)) == ["History"]  # no personal data: nothing to reveal
+    assert list(card_menu(root)) == ["History", "Customer"]  # no personal data: nothing to reveal
 
     choose_from_card_menu(sandbox, "U0AGENT2", "History")
 

@@ -55,11 +55,18 @@ def test_card_shows_who_what_when_link_status_and_buttons():
     assert [a["action_id"] for a in actions] == [
         Action.CLAIM,
         Action.DRAFT,
+        Action.HOLDING_REPLY,
         Action.ESCALATE,
         Action.CLOSE,
         Action.CASE_MORE,
     ]
-    assert [a["text"]["text"] for a in actions[:4]] == ["Claim", "Draft reply", "Escalate", "Close"]
+    assert [a["text"]["text"] for a in actions[:5]] == [
+        "Claim",
+        "Draft reply",
+        "We're on it",
+        "Escalate",
+        "Close",
+    ]
     assert fallback.startswith("@lucia_m: Mi pedido")
 
 
@@ -162,8 +169,8 @@ def test_card_menu_offers_history_and_unclaim_only_when_owned():
     def menu(case: CaseView) -> list[str]:
         return _menu(_actions(build_case_card(case, post("hi"))[1]))
 
-    assert menu(_case()) == ["history:7"]
-    assert menu(_case(status="claimed", owner="U0A")) == ["history:7", "unclaim:7"]
+    assert menu(_case()) == ["history:7", "customer:7"]
+    assert menu(_case(status="claimed", owner="U0A")) == ["history:7", "customer:7", "unclaim:7"]
 
 
 def test_a_card_with_exposed_data_offers_move_to_private_and_show_original() -> None:
@@ -171,23 +178,24 @@ def test_a_card_with_exposed_data_offers_move_to_private_and_show_original() -> 
     assert _ids(actions) == [
         Action.CLAIM,
         Action.DRAFT,
+        Action.HOLDING_REPLY,
         Action.ESCALATE,
         Action.CLOSE,
         Action.MOVE_TO_PRIVATE,
         Action.CASE_MORE,
     ]
-    assert actions["elements"][4]["text"]["text"] == "Move to private"
-    assert actions["elements"][4]["value"] == "9"
-    assert _menu(actions) == ["history:9", "show_original:9"]
+    assert actions["elements"][5]["text"]["text"] == "Move to private"
+    assert actions["elements"][5]["value"] == "9"
+    assert _menu(actions) == ["history:9", "customer:9", "show_original:9"]
     labels = [o["text"]["text"] for o in actions["elements"][-1]["options"]]
-    assert labels == ["History", "Show original (personal data)"]
+    assert labels == ["History", "Customer", "Show original (personal data)"]
 
 
 def test_a_card_without_exposed_data_offers_neither() -> None:
     case = _case(id=9, status="claimed", owner="U0A")
     actions = _actions(build_case_card(case, post(triage=triage()))[1])
     assert Action.MOVE_TO_PRIVATE not in _ids(actions)
-    assert _menu(actions) == ["history:9", "unclaim:9"]
+    assert _menu(actions) == ["history:9", "customer:9", "unclaim:9"]
 
 
 def test_the_plain_fallback_card_has_the_same_actions_as_the_full_card() -> None:

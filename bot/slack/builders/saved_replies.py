@@ -1,0 +1,255 @@
+"""The saved-replies library (`/carethread replies`), its editor, and the options of the
+draft modal's saved-reply select. Pure Block Kit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    OptionGroup,
+    OverflowMenuElement,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.knowledge.placeholders import KNOWN
+from bot.knowledge.views import LibraryView, SavedReplyView
+from bot.slack.builders.drafting import language_name
+from bot.slack.ids import Action, Callback, Field, LibraryMenu
+from bot.slack.text import cut_escaped, escape
+from storage.enums import SavedReplyKind
+
+# Modals hold at most 100 blocks; the library shows the replies that fit.
+MAX_SHOWN = 90
+KIND_LABELS = {SavedReplyKind.REPLY: "Full reply", SavedReplyKind.HOLDING: "Holding reply"}
+INTENT_LABELS = {
+    "complaint": "Complaint",
+    "question": "Question",
+    "praise": "Praise",
+    "other": "Other",
+}
+ANY = "any"
+ONE_TAP_VALUE = "one_tap"
+
+
+def _option_label(reply: SavedReplyView) -> str:
+    label = f"{reply.title} · {reply.language}"
+    return label if len(label) <= 75 else label[:74] + "…"
+
+
+def build_saved_reply_options(
+    suggested: Sequence[SavedReplyView], others: Sequence[SavedReplyView], language: str | None
+) -> dict[str, Any]:
+    """What the options request is answered with: suggested replies first, in a group."""
+    groups = []
+    if suggested:
+        label = f"Suggested for this case ({language_name(language)})"
+        groups.append(
+            OptionGroup(
+                label=label[:75],
+                options=[Option(value=str(r.id), label=_option_label(r)) for r in suggested],
+            )
+        )
+    if others:
+        groups.append(
+            OptionGroup(
+                label="Other saved replies",
+                options=[Option(value=str(r.id), label=_option_label(r)) for r in others],
+            )
+        )
+    if not groups:
+        return {"options": []}
+    return {"option_groups": [g.to_dict() for g in groups]}
+
+
+def _about(reply: SavedReplyView, networks: dict[str, str]) -> str:
+    parts = [escape(language_name(reply.language))]
+    parts.append(escape(INTENT_LABELS.get(reply.intent or "", "any intent")))
+    parts.append(escape(networks.get(reply.network or "", "any network")))
+    if reply.kind == SavedReplyKind.HOLDING:
+        parts.append("⏳ holding reply")
+    return " · ".join(parts)
+
+
+def build_library_modal(library: LibraryView) -> View:
+    networks = dict(library.networks)
+    blocks: list[Block] = []
+    if library.can_edit:
+        blocks.append(
+            ActionsBlock(
+                block_id="library_actions",
+                elements=[
+                    ButtonElement(
+                        text="Add a saved reply", action_id=Action.LIBRARY_ADD, style="primary"
+                    ),
+                    CheckboxesElement(
+                        action_id=Action.LIBRARY_ONE_TAP,
+                        options=[_one_tap_option()],
+                        initial_options=[_one_tap_option()] if library.one_tap_holding else None,
+                    ),
+                ],
+            )
+        )
+    else:
+        state = "without approval" if library.one_tap_holding else "through the usual approval"
+        blocks.append(
+            ContextBlock(
+                block_id="library_readonly",
+                elements=[
+                    MarkdownTextObject(
+                        text="Only leads can add, edit or retire saved replies. "
+                        f"Holding replies go out {state}."
+                    )
+                ],
+            )
+        )
+    if not library.replies:
+        blocks.append(
+            SectionBlock(
+                block_id="library_empty",
+                text=MarkdownTextObject(text="_No saved replies yet._"),
+            )
+        )
+    for reply in library.replies[:MAX_SHOWN]:
+        text = (
+            f"*{escape(reply.title)}* · {_about(reply, networks)}\n"
+            f">{cut_escaped(' '.join(reply.text.split()), 500)}"
+        )
+        menu = None
+        if library.can_edit:
+            menu = OverflowMenuElement(
+                action_id=Action.LIBRARY_REPLY,
+                options=[
+                    Option(value=f"{LibraryMenu.EDIT}:{reply.id}", label="Edit"),
+                    Option(value=f"{LibraryMenu.RETIRE}:{reply.id}", label="Retire"),
+                ],
+            )
+        blocks.append(
+            SectionBlock(
+                block_id=f"reply_{reply.id}", text=MarkdownTextObject(text=text), accessory=menu
+            )
+        )
+    if len(library.replies) > MAX_SHOWN:
+        blocks.append(
+            ContextBlock(
+                block_id="library_more",
+                elements=[
+                    MarkdownTextObject(
+                        text=f"{len(library.replies) - MAX_SHOWN} more are not shown here; "
+                        "find them by typing in the draft modal's saved-reply box."
+                    )
+                ],
+            )
+        )
+    return View(
+        type="modal",
+        callback_id=Callback.SAVED_REPLIES,
+        title="Saved replies",
+        close="Close",
+        private_metadata="{}",
+        blocks=blocks,
+    )
+
+
+def _one_tap_option() -> Option:
+    return Option(
+        value=ONE_TAP_VALUE,
+        label="Holding replies go out on one tap, without approval",
+        description="Every change is recorded in the audit log.",
+    )
+
+
+def _static(
+    field: str, label: str, options: list[Option], chosen: str | None, optional: bool = False
+) -> InputBlock:
+    initial = next((o for o in options if o.value == chosen), options[0])
+    return InputBlock(
+        block_id=field,
+        label=label,
+        optional=optional,
+        element=StaticSelectElement(action_id=field, options=options, initial_option=initial),
+    )
+
+
+def build_saved_reply_editor(
+    reply: SavedReplyView | None,
+    *,
+    languages: Sequence[str],
+    networks: Sequence[tuple[str, str]],
+    kind: str = SavedReplyKind.REPLY,
+) -> View:
+    """Add a saved reply, or edit `reply`."""
+    placeholders = " ".join("{" + p + "}" for p in KNOWN)
+    kinds = [Option(value=k, label=KIND_LABELS[k]) for k in SavedReplyKind]
+    chosen_kind = reply.kind if reply else kind
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=Field.TITLE,
+            label="Title",
+            element=PlainTextInputElement(
+                action_id=Field.TITLE, max_length=75, initial_value=reply.title if reply else None
+            ),
+        ),
+        InputBlock(
+            block_id=Field.KIND,
+            label="Kind",
+            element=RadioButtonsElement(
+                action_id=Field.KIND,
+                options=kinds,
+                initial_option=next(o for o in kinds if o.value == chosen_kind),
+            ),
+        ),
+        _static(
+            Field.LANGUAGE,
+            "Written in",
+            [Option(value=code, label=language_name(code)) for code in languages],
+            reply.language if reply else None,
+        ),
+        _static(
+            Field.INTENT,
+            "Suggested for",
+            [Option(value=ANY, label="Any intent")]
+            + [Option(value=k, label=v) for k, v in INTENT_LABELS.items()],
+            (reply.intent or ANY) if reply else ANY,
+        ),
+        _static(
+            Field.NETWORK,
+            "Network",
+            [Option(value=ANY, label="Any network")]
+            + [Option(value=name, label=label) for name, label in networks],
+            (reply.network or ANY) if reply else ANY,
+        ),
+        InputBlock(
+            block_id=Field.TEXT,
+            label="Text",
+            hint=f"Placeholders: {placeholders}. Holding replies stay short.",
+            element=PlainTextInputElement(
+                action_id=Field.TEXT,
+                multiline=True,
+                max_length=3000,
+                initial_value=reply.text if reply else None,
+            ),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=Callback.SAVED_REPLY,
+        title="Edit saved reply" if reply else "Add a saved reply",
+        submit="Save",
+        close="Back",
+        private_metadata=json.dumps({"reply_id": reply.id if reply else None}),
+        blocks=blocks,
+    )
