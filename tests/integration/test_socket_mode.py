@@ -196,10 +196,12 @@ def test_a_payload_the_app_does_not_handle_is_acknowledged_on_its_redelivery(
     calls_before = len(slack.requests)
 
     if kind == "event":
-        answer = slack.send_event(sandbox.bot_url, {"type": "app_home_opened", "user": AGENT})
+        # (app_home_opened and /carethread are ours: tests/integration/reports)
+        event = {"type": "member_joined_channel", "user": AGENT, "channel": CHANNEL}
+        answer = slack.send_event(sandbox.bot_url, event)
     else:
         answer = slack.slash_command(
-            sandbox.bot_url, user_id=AGENT, channel=CHANNEL, command="/carethread"
+            sandbox.bot_url, user_id=AGENT, channel=CHANNEL, command="/weather"
         )
 
     assert answer == (200, "")
