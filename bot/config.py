@@ -239,8 +239,8 @@ def _routing(reader: EnvReader, triage: TriageConfig) -> RoutingConfig:
     """The policy file's [routing] rules; none (everything to SLACK_CHANNEL_ID) without a
     file."""
     path = _policy_path(reader)
-    if path is None:
-        return RoutingConfig()
+    if path is None or not Path(path).is_file():
+        return RoutingConfig()  # a missing file is reported once, by the service levels
     try:
         config = load_routing(path)
     except RoutingError as exc:

@@ -15,7 +15,7 @@ value or a list; a condition left out matches anything. Every problem is named w
 line and its field, in the policy file's style:
 `carethread.toml line 12: routing.rules[2].intent: unknown intent 'complaints' (use
 complaint, question, praise, other)`. Rules are numbered from 1, as people count the
-`[[routing.rules]]` blocks. `docs/routing.example.toml` documents every key.
+`[[routing.rules]]` blocks. `carethread.example.toml` documents every key.
 """
 
 from __future__ import annotations

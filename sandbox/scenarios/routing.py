@@ -42,7 +42,7 @@ P1_COMPLAINT = "@{brand} llevo 3 días sin servicio, esto es un fraude, me doy d
 TO_SECOND = "@{brand} se cortó internet en todo Palermo, ¿saben algo?"
 MOVE_NOTE = "Sol también pregunta por su factura: para atención al cliente."
 ROUTING_POLICY = """
-# Routing (docs/routing.example.toml): who gets which case.
+# Routing (carethread.example.toml): who gets which case.
 [routing.channels]
 care = "{care}"
 community = "{community}"

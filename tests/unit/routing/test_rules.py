@@ -170,7 +170,7 @@ def test_rules_naming_networks_not_connected_are_found_with_their_lines() -> Non
 
 
 def test_the_documented_example_is_a_valid_policy() -> None:
-    example = Path(__file__).resolve().parents[3] / "docs" / "routing.example.toml"
-    config = parse_routing(example.read_text(encoding="utf-8"), "docs/routing.example.toml")
+    example = Path(__file__).resolve().parents[3] / "carethread.example.toml"
+    config = parse_routing(example.read_text(encoding="utf-8"), "carethread.example.toml")
     assert [c.name for c in config.channels] == ["care", "community", "care-en", "argentina"]
     assert len(config.rules) == 4 and all(rule.name for rule in config.rules)
