@@ -53,7 +53,23 @@ MODAL_IDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Callback.CUSTOMER: (("customer_id",), ("case_id",)),
     Callback.LINK_IDENTITY: (("customer_id",), ()),
 }
-_OUR_ACTIONS = frozenset(action.value for action in Action)
+# Elements whose value is not a case or draft id (a saved reply, a wording, a JSON pair,
+# a choice): their listeners parse and check the value themselves.
+_FREE_VALUE_ACTIONS = frozenset(
+    {
+        Action.LINK_FREE,
+        Action.SAVED_REPLY_PICK,
+        Action.COPY_PAST_REPLY,
+        Action.CHECK_DRAFT,
+        Action.LIBRARY_ADD,
+        Action.LIBRARY_REPLY,
+        Action.LIBRARY_ONE_TAP,
+        Action.CUSTOMER_LINK,
+        Action.CUSTOMER_UNLINK,
+        Action.CUSTOMER_PICK,
+    }
+)
+_OUR_ACTIONS = frozenset(action.value for action in Action) - _FREE_VALUE_ACTIONS
 
 
 def parse_object_id(raw: object) -> int | None:

@@ -421,3 +421,31 @@ def event_callback(
         ],
         "is_ext_shared_channel": False,
     }
+
+
+def check_options_answer(answer: dict) -> list[str]:
+    """Slack's rules for an options answer: options or option_groups, at most 100 each,
+    plain-text labels of at most 75 characters, values of at most 150."""
+    problems: list[str] = []
+    groups = answer.get("option_groups")
+    if groups is not None:
+        if len(groups) > 100:
+            problems.append("more than 100 option groups")
+        lists = [(f"option_groups/{i}", g.get("options") or []) for i, g in enumerate(groups)]
+        for i, group in enumerate(groups):
+            if len(((group.get("label") or {}).get("text")) or "") > 75:
+                problems.append(f"option_groups/{i}/label longer than 75 characters")
+    elif "options" in answer:
+        lists = [("options", answer["options"])]
+    else:
+        return ["the answer has neither options nor option_groups"]
+    for where, options in lists:
+        if len(options) > 100:
+            problems.append(f"{where}: more than 100 options")
+        for j, option in enumerate(options):
+            text = (option.get("text") or {}).get("text") or ""
+            if not text or len(text) > 75:
+                problems.append(f"{where}/{j}/text must be 1-75 characters")
+            if not option.get("value") or len(str(option["value"])) > 150:
+                problems.append(f"{where}/{j}/value must be 1-150 characters")
+    return problems
