@@ -56,12 +56,13 @@ _ES_VERB_ENDINGS = tuple(
     for infinitive, forms in {
         "ar": "aré arás ará aremos aréis arán aría arías aríamos aríais arían ando ado ada "
         "ados adas amos ábamos aban aste asteis aron emos en é ó á ás anos ame alo ala "
-        "ales alos ándote ándole",
+        "ales alos ándote ándole o as a áis an e es éis aba abas ara aras ase ases",
         "er": "eré erás erá eremos eréis erán ería erías eríamos eríais erían iendo ido ida "
         "idos idas emos íamos ían iste isteis ieron amos an imos ió é és enos eme elo "
-        "iéndote",
+        "iéndote o es e éis en a as áis ía ías iera ieras",
         "ir": "iré irás irá iremos iréis irán iría irías iríamos iríais irían iendo ido ida "
-        "idos idas imos íamos ían iste isteis ieron amos an ió í ís inos ime ilo iéndote",
+        "idos idas imos íamos ían iste isteis ieron amos an ió í ís inos ime ilo iéndote "
+        "o es e en a as ía ías iera ieras",
     }.items()
     for form in forms.split()
 )
@@ -69,7 +70,11 @@ _EN_ENDINGS = (
     ("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"),
     ("ing", ""), ("ing", "e"), ("ly", ""), ("er", ""), ("est", ""), ("'s", ""),
 )  # fmt: skip
-_SKIP = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+|[@#]\w+|\{\w+\}|\S*\d\S*", re.IGNORECASE)
+# Links, e-mail addresses, @handles (also "@ana.bsky.social" and "@ana@server.example"),
+# hashtags, placeholders and anything with a digit.
+_SKIP = re.compile(
+    r"https?://\S+|www\.\S+|\S+@\S+\.\S+|[@#][\w.@-]*\w|\{\w+\}|\S*\d\S*", re.IGNORECASE
+)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _SENTENCE_END = re.compile(r"[.!?¡¿…:\n]\s*$")
 

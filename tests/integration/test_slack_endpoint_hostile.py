@@ -83,6 +83,9 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
     box.cycle()
     (root,) = box.roots()
     modal = open_draft_modal(box.slack, box.bot_url, CHANNEL, root["ts"], AGENT)
+    # The modal's similar past cases follow by views.update: let that land before probing.
+    box.slack.wait_for(lambda: box.slack.calls("views.update"), 10)
+    modal = box.slack.view(modal["id"])
     templates = _templates(box, root, modal)
     for kind, template in templates.items():
         assert check_payload(template), f"the {kind} template is not in Slack's shape"

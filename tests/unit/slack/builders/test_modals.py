@@ -25,7 +25,7 @@ def test_draft_modal_prefill_and_search_posts() -> None:
         "mention the brand (it was found by keyword search).",
     )
     view = build_draft_modal(form).to_dict()
-    assert json.loads(view["private_metadata"]) == {"case_id": 7, "draft_id": None}
+    assert json.loads(view["private_metadata"]) == {"case_id": 7, "draft_id": None, "v": 0}
     radio = next(b for b in view["blocks"] if b["block_id"] == "visibility")["element"]
     assert radio["initial_option"]["value"] == "private"
     assert [o["text"]["text"] for o in radio["options"]] == [
