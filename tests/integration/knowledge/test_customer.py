@@ -169,7 +169,5 @@ def test_find_by_handle_opens_the_customer(sandbox: Sandbox) -> None:
     assert "Lucía Martínez" in str(view["blocks"])
 
     slack.command(url, user_id=AGENT, command=COMMAND, text="find @nobody", channel=CHANNEL)
-    told = slack.wait_for(
-        lambda: [e for e in slack.ephemerals(AGENT) if "@nobody" in str(e)]
-    )
+    told = slack.wait_for(lambda: [e for e in slack.ephemerals(AGENT) if "@nobody" in str(e)])
     assert "No cases from that handle" in str(told[-1])
