@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import handlers
 from bot.config import Settings
+from bot.i18n import ContextCarryingExecutor, choose_reader, set_workspace_language
 from bot.ingest import make_triage
 from bot.intake import WebhookIntake
 from bot.jobs import Cycle, start_scheduler
@@ -93,6 +94,14 @@ def make_bolt_app(settings: Settings, services: Services, listeners: ThreadPoolE
     @app.middleware
     def provide_services(context: BoltContext, next: Callable[[], None]) -> None:
         context[CONTEXT_KEY] = services
+        next()
+
+    @app.middleware
+    def choose_language(context: BoltContext, next: Callable[[], None]) -> None:
+        # What a listener renders for the clicking user (modals, ephemerals, App Home,
+        # errors) is in their Slack language; found on first use, after ack().
+        user = context.user_id
+        choose_reader((lambda: services.directory.language(user)) if user else None)
         next()
 
     handlers.register_all(app)
@@ -213,6 +222,7 @@ def build_runtime(
     an in-memory network this way); `clock` is what the deadline watcher and listening
     health take as now (tests move it).
     """
+    set_workspace_language(settings.slack_default_language)
     engine = make_engine(settings.database_url)
     check_schema(engine)
     factory = make_session_factory(engine)
@@ -228,7 +238,12 @@ def build_runtime(
     for network in networks.values():
         _check_network(network)
     slack = make_slack_client(settings, retry_rate_limits=True)
-    thread = CaseThread(slack, factory, networks)
+    directory = Directory(
+        slack,
+        approver_user_ids=settings.approver_user_ids,
+        approver_usergroup_id=settings.approver_usergroup_id,
+    )
+    thread = CaseThread(slack, factory, networks, languages=directory.language)
     sender = Sender(factory, networks, thread)
     services = Services(
         settings=settings,
@@ -236,11 +251,7 @@ def build_runtime(
         networks=networks,
         slack=slack,
         thread=thread,
-        directory=Directory(
-            slack,
-            approver_user_ids=settings.approver_user_ids,
-            approver_usergroup_id=settings.approver_usergroup_id,
-        ),
+        directory=directory,
         sender=sender,
         home=HomePublisher(),
         embed=embed_with_triage_encoder,
@@ -264,7 +275,8 @@ def build_runtime(
         ),
         embed=embed_with_triage_encoder,
     )
-    listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-listener")
+    # Carries the language the middleware chose into the listener's thread.
+    listeners = ContextCarryingExecutor(max_workers=8, thread_name_prefix="slack-listener")
     bolt = make_bolt_app(settings, services, listeners)
     # What networks push is stored like a poll, then published, off the request thread.
     intake = WebhookIntake(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.i18n import LANGUAGES
 from bot.metrics.settings import MetricsSettings, read_metrics_settings
 from bot.networks.registry import NetworkSettings, read_network_blocks
 from bot.routing.rules import RoutingConfig, RoutingError, load_routing
@@ -67,6 +68,9 @@ class Settings:
     networks: tuple[NetworkSettings, ...] = ()
     slack_app_token: str | None = None
     slack_api_base_url: str = DEFAULT_SLACK_API_BASE_URL
+    # The interface language of channel messages, and of users whose Slack locale we do
+    # not speak (bot.i18n): "en" or "es".
+    slack_default_language: str = "en"
     database_url: str = DEFAULT_DATABASE_URL
     poll_interval_seconds: int = 30
     backfill_hours: int = 24
@@ -321,6 +325,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"LEAD_USER_IDS has ids that are not Slack user ids: {', '.join(bad_leads)}."
         )
     slack_base = r.url("SLACK_API_BASE_URL") or DEFAULT_SLACK_API_BASE_URL
+    language = (r.raw("SLACK_DEFAULT_LANGUAGE") or "en").lower()
+    if language not in LANGUAGES:
+        r.problems.append(
+            f"SLACK_DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}, got {language!r}."
+        )
     triage = _triage(r)
     settings = Settings(
         slack_bot_token=bot_token,
@@ -328,6 +337,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         slack_channel_id=channel,
         slack_app_token=app_token,
         slack_api_base_url=slack_base if slack_base.endswith("/") else slack_base + "/",
+        slack_default_language=language,
         networks=_networks(r),
         database_url=r.raw("DATABASE_URL") or DEFAULT_DATABASE_URL,
         poll_interval_seconds=r.integer("POLL_INTERVAL_SECONDS", 30, 1, 86_400),

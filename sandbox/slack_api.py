@@ -138,10 +138,11 @@ class SlackStandIn(StandInServer):
         real_name: str = "",
         is_bot: bool = False,
         tz: str = "Europe/Madrid",
+        locale: str = "en-US",
     ) -> None:
         """A workspace member, as users.info returns it."""
         with self.lock:
-            self.workspace.add_user(user_id, name, real_name, is_bot, tz)
+            self.workspace.add_user(user_id, name, real_name, is_bot, tz, locale)
 
     def add_usergroup(self, group_id: str, handle: str, user_ids: list[str]) -> None:
         """A user group (e.g. the approvers) for usergroups.users.list."""

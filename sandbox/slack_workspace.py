@@ -131,6 +131,7 @@ class Workspace:
         real_name: str = "",
         is_bot: bool = False,
         tz: str = "Europe/Madrid",
+        locale: str = "en-US",
     ) -> None:
         """A workspace member as users.info returns it."""
         zone = ZoneInfo(tz)
@@ -147,6 +148,9 @@ class Workspace:
             "tz_label": now.tzname(),
             "tz_offset": int(now.utcoffset().total_seconds()),
             "profile": {"real_name": real_name or name, "display_name": name},
+            # Slack's language setting ("es-ES", "en-US"); users.info shows it only when
+            # asked with include_locale.
+            "locale": locale,
         }
 
     def add_usergroup(self, group_id: str, handle: str, user_ids: list[str]) -> None:
@@ -219,7 +223,10 @@ class Workspace:
         user = self.users.get(args.get("user", ""))
         if user is None:
             raise SlackError("user_not_found")
-        return {"user": copy.deepcopy(user)}
+        shown = copy.deepcopy(user)
+        if str(args.get("include_locale", "")).lower() not in ("1", "true"):
+            shown.pop("locale", None)
+        return {"user": shown}
 
     def usergroups_users_list(self, args: dict) -> dict:
         group = self.usergroups.get(args.get("usergroup", ""))

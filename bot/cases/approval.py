@@ -151,10 +151,12 @@ def reject_draft(services: Services, draft_id: int, user: str, reason: str) -> N
         case = _case_of(services, session, draft)
     message = services.thread.show_draft(shown)
     view = shown.draft
-    services.thread.post(case, build_rejected_message(view), "the rejection", draft_id=draft_id)
+    services.thread.post(
+        case, lambda: build_rejected_message(view), "the rejection", draft_id=draft_id
+    )
     if view.author != user:
         link = services.thread.permalink(message)
-        services.thread.dm(view.author, build_rejection_dm(view, link), "the rejection")
+        services.thread.dm(view.author, lambda: build_rejection_dm(view, link), "the rejection")
 
 
 def retry_draft(services: Services, draft_id: int, user: str) -> None:

@@ -26,5 +26,5 @@ def close_case(services: Services, case_id: int, user: str, reason: str) -> None
             get_case(session, case_id)  # gone, or closed by someone else
             raise Conflict("This case is already closed.")
         shown = snapshot(services, session, get_case(session, case_id))
-    services.thread.post(shown, build_closed_message(user, reason), "the closing note")
+    services.thread.post(shown, lambda: build_closed_message(user, reason), "the closing note")
     services.thread.refresh_card(shown)

@@ -42,12 +42,16 @@ def escalate_case(services: Services, case_id: int, user: str, team_name: str, n
         shown = snapshot(services, session, case)
     # Each of these is best effort on its own: a failed thread post still DMs everyone.
     services.thread.post(
-        shown, build_escalation_message(team.name, team.members, user, note), "the escalation"
+        shown,
+        lambda: build_escalation_message(team.name, team.members, user, note),
+        "the escalation",
     )
     link = services.thread.permalink(shown.thread)
-    dm = build_escalation_dm(team.name, shown.case.customer.handle, link, user)
+    handle = shown.case.customer.handle
     for specialist in sorted(services.directory.people(team.members) - {user}):
-        services.thread.dm(specialist, dm, "an escalation")
+        services.thread.dm(
+            specialist, lambda: build_escalation_dm(team.name, handle, link, user), "an escalation"
+        )
     services.thread.refresh_card(shown)
 
 

@@ -214,7 +214,10 @@ class ListeningHealth:
         log.error("Listening problem: %s. What to do: %s", problem.what, problem.advice)
         if not problem.can_tell_in_slack:
             return False
-        message = build_listening_alert(problem.what, problem.since, problem.advice)
+
+        def message() -> Message:
+            return build_listening_alert(problem.what, problem.since, problem.advice)
+
         if self._tell_admins(message, "a listening alert"):
             with session_scope(self.factory) as session:
                 session.execute(
@@ -245,7 +248,7 @@ class ListeningHealth:
             return False
         what = self._subject(key)
         log.info("Listening recovered: %s (was: %s)", what, summary)
-        if self._tell_admins(build_listening_recovery(what, opened_at), "a recovery note"):
+        if self._tell_admins(lambda: build_listening_recovery(what, opened_at), "a recovery note"):
             with session_scope(self.factory) as session:
                 session.execute(
                     update(ListeningProblem)
@@ -254,7 +257,7 @@ class ListeningHealth:
                 )
         return True
 
-    def _tell_admins(self, message: Message, what: str) -> bool:
+    def _tell_admins(self, message: Callable[[], Message], what: str) -> bool:
         told = False
         for admin in self.policy.admins:
             # A user id opens the DM; a channel id posts in that channel.

@@ -255,7 +255,8 @@ class DeadlineWatcher:
             url = self.thread.permalink(snapshot.thread)
             for lead in self.policy.leads:
                 posted = (
-                    self.thread.dm(lead, build_miss_dm(notice, url), "a missed target") or posted
+                    self.thread.dm(lead, lambda: build_miss_dm(notice, url), "a missed target")
+                    or posted
                 )
         return posted
 

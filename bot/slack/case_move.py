@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.metadata import Metadata
 
+from bot.i18n import in_workspace_language
 from bot.slack.builders.card import build_case_card, build_minimal_card
 from bot.slack.builders.common import blocks_as_dicts
 from bot.slack.builders.moves import build_moved_away, build_moved_card, build_moved_here
@@ -56,13 +57,15 @@ def post_moved_card(client: WebClient, move: MoveView, started_at: datetime) -> 
     channel = f"<#{move.to_channel}>"
     if move.first_post is None:
         raise MoveRefused("no post", "This case has no post to show in another channel.")
-    text, blocks = build_case_card(move.case, move.first_post)
+    with in_workspace_language():
+        text, blocks = build_case_card(move.case, move.first_post)
     try:
         return _post(client, move, started_at, text, blocks_as_dicts(blocks))
     except SlackApiError as exc:
         error = slack_error(exc)
         if error in CONTENT_ERRORS:
-            plain_text, plain_blocks = build_minimal_card(move.case, move.first_post)
+            with in_workspace_language():
+                plain_text, plain_blocks = build_minimal_card(move.case, move.first_post)
             try:
                 return _post(client, move, started_at, plain_text, blocks_as_dicts(plain_blocks))
             except SlackApiError as again:
@@ -93,13 +96,14 @@ def announce_move(
     and the old card pointing to the new one. Each step is best effort on its own."""
     new_card = thread.permalink(moved.thread)
     old_thread = thread.permalink(old)
-    thread.post(moved, build_moved_here(move, old_thread), "the summary of a moved case")
+    thread.post(moved, lambda: build_moved_here(move, old_thread), "the summary of a moved case")
     thread.post(
         dataclasses.replace(moved, thread=old),
-        build_moved_away(move, new_card),
+        lambda: build_moved_away(move, new_card),
         "the link to a moved case",
     )
-    text, blocks = build_moved_card(move, new_card)
+    with in_workspace_language():
+        text, blocks = build_moved_card(move, new_card)
     with best_effort(f"point the old card of case {move.case.id} to its new channel"):
         client.chat_update(
             channel=old.channel or "", ts=old.ts or "", text=text, blocks=blocks_as_dicts(blocks)

@@ -9,7 +9,7 @@ post must not cost the specialists their DMs); the next render catches up.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -17,6 +17,7 @@ from slack_sdk.models.metadata import Metadata
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.i18n import in_language, in_workspace_language, workspace_language
 from bot.networks.registry import Networks
 from bot.slack.builders.card import build_case_card
 from bot.slack.builders.common import Message, blocks_as_dicts
@@ -33,23 +34,37 @@ from bot.slack.views import CaseSnapshot, DraftSnapshot, ThreadRef
 from storage.db import session_scope
 from storage.models import Draft, DraftNotice
 
+# A message still to render: called in the language of whoever reads it.
+Render = Callable[[], Message]
+
 
 class CaseThread:
     """Slack I/O about cases. Renders views with the pure builders; touches the database
-    only to remember where it posted (message ts, approvers' DM copies)."""
+    only to remember where it posted (message ts, approvers' DM copies).
 
-    def __init__(self, client: WebClient, factory: sessionmaker[Session], networks: Networks):
+    What the channel sees is written in the workspace's language; a direct message in its
+    recipient's (`languages`: a user id's interface language, `Directory.language`)."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        factory: sessionmaker[Session],
+        networks: Networks,
+        languages: Callable[[str], str] | None = None,
+    ):
         self.client = client
         self.factory = factory
         # Only the looks of networks are used here (labels on cards).
         self.networks = networks
+        self.languages = languages or (lambda _user: workspace_language())
 
     # -- the card ---------------------------------------------------------------------------
     def refresh_card(self, snapshot: CaseSnapshot) -> None:
         """Re-render the case's root message (owner, status, deadline, buttons)."""
         if not snapshot.thread.exists or snapshot.first_post is None:
             return  # not in Slack yet: the publisher posts it with the current state
-        text, blocks = build_case_card(snapshot.case, snapshot.first_post)
+        with in_workspace_language():
+            text, blocks = build_case_card(snapshot.case, snapshot.first_post)
         with best_effort(f"refresh the card of case {snapshot.case.id}"):
             self.client.chat_update(
                 channel=snapshot.thread.channel or "",
@@ -63,7 +78,8 @@ class CaseThread:
         """Post the draft in its case thread the first time, then keep it and every
         approver's DM copy showing its current state. Returns where the draft message is."""
         view = snapshot.draft
-        text, blocks = build_draft_message(view)
+        with in_workspace_language():
+            text, blocks = build_draft_message(view)
         message = snapshot.message
         if not message.exists:
             message = self._post_draft(snapshot, text, blocks_as_dicts(blocks)) or message
@@ -76,8 +92,10 @@ class CaseThread:
                     blocks=blocks_as_dicts(blocks),
                 )
         if snapshot.notices:
-            dm_text, dm_blocks = build_approval_dm(view, self.permalink(message))
-            for channel, ts in snapshot.notices:
+            permalink = self.permalink(message)
+            for user, channel, ts in snapshot.notices:
+                with in_language(self.languages(user)):
+                    dm_text, dm_blocks = build_approval_dm(view, permalink)
                 # A DM copy that cannot be updated (deleted, archived) must not hide the
                 # decision itself; the thread stays the record.
                 with best_effort(f"update an approver's copy of draft #{view.id}"):
@@ -118,8 +136,10 @@ class CaseThread:
         """DM each approver not asked yet the draft with Approve/Reject, so a phone
         notification is enough; remembers each copy to keep it in sync."""
         view = snapshot.draft
-        text, blocks = build_approval_dm(view, self.permalink(snapshot.message))
+        permalink = self.permalink(snapshot.message)
         for user in sorted(set(approvers) - snapshot.approvers_notified):
+            with in_language(self.languages(user)):
+                text, blocks = build_approval_dm(view, permalink)
             with best_effort(f"ask approver {user} about draft #{view.id}"):
                 response = self.client.chat_postMessage(
                     channel=user, text=text, blocks=blocks_as_dicts(blocks), unfurl_links=False
@@ -136,14 +156,19 @@ class CaseThread:
 
     # -- what became of a send (bot.outbound.SendReporter) -----------------------------------
     def sent(self, draft: DraftSnapshot, case: CaseSnapshot) -> None:
-        self._outcome(draft, case, build_sent_message(draft.draft))
+        with in_workspace_language():
+            message = build_sent_message(draft.draft)
+        self._outcome(draft, case, message)
 
     def failed(self, draft: DraftSnapshot, case: CaseSnapshot) -> None:
-        self._outcome(draft, case, build_send_failed_message(draft.draft))
+        with in_workspace_language():
+            message = build_send_failed_message(draft.draft)
+        self._outcome(draft, case, message)
 
     def unknown(self, draft: DraftSnapshot, case: CaseSnapshot) -> None:
         # Nothing changed yet: only say so; the settled outcome re-renders everything.
-        message = build_send_unknown_message(draft.draft)
+        with in_workspace_language():
+            message = build_send_unknown_message(draft.draft)
         self.post(case, message, "the unknown outcome", draft_id=draft.draft.id)
 
     def _outcome(self, draft: DraftSnapshot, case: CaseSnapshot, message: Message) -> None:
@@ -152,13 +177,17 @@ class CaseThread:
         self.refresh_card(case)
 
     # -- messages -----------------------------------------------------------------------------
-    def post(self, case: CaseSnapshot, message: Message, what: str, **payload: Any) -> str | None:
+    def post(
+        self, case: CaseSnapshot, message: Message | Render, what: str, **payload: Any
+    ) -> str | None:
         """Post `message` in the case's thread; returns its ts (None when it has no thread
-        yet or Slack refused). `payload` goes into the message's metadata."""
+        yet or Slack refused). `payload` goes into the message's metadata. A builder call
+        (`lambda: build_…(…)`) is rendered in the workspace's language."""
         thread = case.thread
         if not thread.exists:
             return None
-        text, blocks = message
+        with in_workspace_language():
+            text, blocks = message() if callable(message) else message
         with best_effort(f"post {what} in the case thread"):
             response = self.client.chat_postMessage(
                 channel=thread.channel or "",
@@ -174,9 +203,11 @@ class CaseThread:
             return str(response["ts"])
         return None
 
-    def dm(self, user: str, message: Message, what: str) -> bool:
-        """A direct message to `user`; False when Slack refused it."""
-        text, blocks = message
+    def dm(self, user: str, message: Message | Render, what: str) -> bool:
+        """A direct message to `user`; False when Slack refused it. A builder call
+        (`lambda: build_…(…)`) is rendered in the recipient's language."""
+        with in_language(self.languages(user)):
+            text, blocks = message() if callable(message) else message
         with best_effort(f"send {what} to {user}"):
             self.client.chat_postMessage(
                 channel=user, text=text, blocks=blocks_as_dicts(blocks), unfurl_links=False

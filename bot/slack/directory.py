@@ -12,11 +12,14 @@ from collections.abc import Iterable
 from slack_sdk import WebClient
 
 from bot.errors import UserFacingError
+from bot.i18n import language_of_locale, workspace_language
 from bot.slack.failures import SLACK_FAILURES, slack_error
 
 log = logging.getLogger(__name__)
 
 GROUP_CACHE_SECONDS = 60.0
+# People rarely change their Slack language; an hour keeps clicks free of users.info calls.
+LANGUAGE_CACHE_SECONDS = 3600.0
 
 
 class Directory:
@@ -36,6 +39,7 @@ class Directory:
         self.ttl = ttl
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[float, frozenset[str]]] = {}
+        self._languages: dict[str, tuple[float, str | None]] = {}
 
     @property
     def has_approvers(self) -> bool:
@@ -53,6 +57,26 @@ class Directory:
         with self._lock:
             self._cache[group_id] = (now + self.ttl, users)
         return users
+
+    def language(self, user: str) -> str:
+        """The interface language of `user`: their Slack locale (users.info with
+        include_locale), cached; the workspace's language when Slack cannot tell or when we
+        do not speak theirs."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._languages.get(user)
+        if cached and cached[0] > now:
+            return cached[1] or workspace_language()
+        try:
+            profile = self.client.users_info(user=user, include_locale=True).get("user") or {}
+        except SLACK_FAILURES as exc:
+            # Not cached: the next click asks again.
+            log.warning("Could not read the locale of %s: %s", user, slack_error(exc))
+            return workspace_language()
+        language = language_of_locale(str(profile.get("locale") or ""))
+        with self._lock:
+            self._languages[user] = (now + LANGUAGE_CACHE_SECONDS, language)
+        return language or workspace_language()
 
     def approvers(self, asking_about: str | None = None) -> frozenset[str]:
         """Everyone allowed to approve. When only asking about one user who is listed by

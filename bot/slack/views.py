@@ -199,8 +199,8 @@ class DraftSnapshot:
     thread: ThreadRef
     # The draft's own message in the thread (None until posted).
     message: ThreadRef
-    # (channel, ts) of each approver's DM copy.
-    notices: tuple[tuple[str, str], ...] = field(default=())
+    # (approver, channel, ts) of each approver's DM copy.
+    notices: tuple[tuple[str, str, str], ...] = field(default=())
     approvers_notified: frozenset[str] = frozenset()
 
 
@@ -359,7 +359,7 @@ def draft_snapshot(draft: Draft, network: NetworkLook) -> DraftSnapshot:
         draft=draft_view(draft, network),
         thread=ThreadRef(draft.case.slack_channel, draft.case.slack_ts),
         message=ThreadRef(draft.slack_channel, draft.slack_ts),
-        notices=tuple((n.channel, n.ts) for n in draft.notices),
+        notices=tuple((n.user_slack_id, n.channel, n.ts) for n in draft.notices),
         approvers_notified=frozenset(n.user_slack_id for n in draft.notices),
     )
 
