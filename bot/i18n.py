@@ -136,9 +136,7 @@ class ContextCarryingExecutor(ThreadPoolExecutor):
     """Bolt's listener pool, running each listener in a copy of the context it was submitted
     from: the language the middleware chose for the request goes along with it."""
 
-    def submit(
-        self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
-    ) -> Future[T]:
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         context = copy_context()
 
         def run() -> T:

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserFacingError
+from bot.i18n import _
 from bot.slack_payload_check import payload_channel, payload_user
 
 log = logging.getLogger("carethread.errors")
@@ -31,10 +32,10 @@ def handle_error(error: Exception, body: dict[str, Any], client: WebClient) -> N
         error_id = uuid.uuid4().hex[:8]
         log.error("Unexpected error %s handling %s", error_id, _describe(body), exc_info=error)
         # Not "nothing was sent": the failure may come after a reply reached X.
-        text = (
-            f"Sorry, something went wrong on our side (error id {error_id}). "
-            "Check the case thread before trying again."
-        )
+        text = _(
+            "Sorry, something went wrong on our side (error id {error_id}). Check the case "
+            "thread before trying again."
+        ).format(error_id=error_id)
     _tell_user(client, body, text)
 
 

@@ -12,6 +12,7 @@ from bot import lifecycle
 from bot.cases.drafts import load_draft, refuse_public_personal_data
 from bot.cases.permissions import require_approver
 from bot.errors import Conflict, UserFacingError
+from bot.i18n import _
 from bot.services import Services
 from bot.slack.builders.dms import build_rejection_dm
 from bot.slack.builders.thread import build_rejected_message
@@ -86,7 +87,7 @@ def approve_draft(
     _require(services, decision, user)
     refuse_public_personal_data(services, decision.text, decision.visibility, decision.brand)
     if decision.closed:
-        raise Conflict("This case is closed; nothing is sent for a closed case.")
+        raise Conflict(_("This case is closed; nothing is sent for a closed case."))
     if decision.stale and not confirmed:
         return Approval.NEEDS_CONFIRMATION
     with session_scope(services.factory) as session:
@@ -184,26 +185,28 @@ def retry_draft(services: Services, draft_id: int, user: str) -> None:
 def decided_message(draft: Draft) -> str:
     """Why a click on this draft changes nothing: someone already decided."""
     if draft.status == DraftStatus.APPROVED:
-        return f"Already approved by <@{draft.approved_by}>; it is being sent."
+        return _("Already approved by {user}; it is being sent.").format(
+            user=f"<@{draft.approved_by}>"
+        )
     if draft.status == DraftStatus.POSTED:
-        return f"Already approved by <@{draft.approved_by}> and posted."
+        return _("Already approved by {user} and posted.").format(user=f"<@{draft.approved_by}>")
     if draft.status == DraftStatus.FAILED:
-        return (
-            f"Approved by <@{draft.approved_by}> but not sent: {escape(draft.last_error or '')}. "
-            "Use Retry."
+        return _("Approved by {user} but not sent: {reason}. Use Retry.").format(
+            user=f"<@{draft.approved_by}>", reason=escape(draft.last_error or "")
         )
     if draft.status == DraftStatus.REJECTED:
-        return f"Already rejected by <@{draft.rejected_by}>."
+        return _("Already rejected by {user}.").format(user=f"<@{draft.rejected_by}>")
     if draft.status == DraftStatus.SUPERSEDED:
-        kind = "public reply" if draft.visibility == Visibility.PUBLIC else "private message"
-        return f"Another {kind} of this case was approved instead."
+        if draft.visibility == Visibility.PUBLIC:
+            return _("Another public reply of this case was approved instead.")
+        return _("Another private message of this case was approved instead.")
     return "This draft is waiting for approval."
 
 
 def _get_draft(session: Session, draft_id: int) -> Draft:
     draft = session.get(Draft, draft_id)
     if draft is None:
-        raise UserFacingError("This draft no longer exists.")
+        raise UserFacingError(_("This draft no longer exists."))
     # A conditional UPDATE just ran in this session: read the row as it is now.
     session.refresh(draft)
     return draft

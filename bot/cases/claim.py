@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot import lifecycle
 from bot.cases.common import get_case, snapshot
 from bot.errors import Conflict, NotAllowed
+from bot.i18n import _
 from bot.services import Services
 from storage.db import session_scope
 from storage.enums import CaseStatus
@@ -28,9 +29,9 @@ def claim_case(services: Services, case_id: int, user: str) -> ClaimResult:
         case = get_case(session, case_id)
         if not won:
             if case.status == CaseStatus.CLOSED:
-                raise Conflict("This case is closed. It reopens when the customer writes again.")
+                raise Conflict(_("This case is closed. It reopens when the customer writes again."))
             if case.owner_slack_id == user:
-                raise Conflict("You already own this case.")
+                raise Conflict(_("You already own this case."))
             return ClaimResult(case_id, claimed=False, owner=case.owner_slack_id or user)
         shown = snapshot(services, session, case)
     services.thread.refresh_card(shown)
@@ -42,10 +43,10 @@ def take_over_case(services: Services, case_id: int, user: str) -> None:
     with session_scope(services.factory) as session:
         previous = get_case(session, case_id).owner_slack_id
     if previous == user:
-        raise Conflict("You already own this case.")
+        raise Conflict(_("You already own this case."))
     with session_scope(services.factory) as session:
         if not lifecycle.apply(session, lifecycle.take_over(case_id, user, previous, utcnow())):
-            raise Conflict("The case changed hands in the meantime; look at the card again.")
+            raise Conflict(_("The case changed hands in the meantime; look at the card again."))
         shown = snapshot(services, session, get_case(session, case_id))
     services.thread.refresh_card(shown)
 
@@ -57,7 +58,11 @@ def unclaim_case(services: Services, case_id: int, user: str) -> None:
         case = get_case(session, case_id)
         if not released:
             if case.owner_slack_id is None:
-                raise Conflict("Nobody owns this case.")
-            raise NotAllowed(f"Only the owner (<@{case.owner_slack_id}>) can unclaim this case.")
+                raise Conflict(_("Nobody owns this case."))
+            raise NotAllowed(
+                _("Only the owner ({user}) can unclaim this case.").format(
+                    user=f"<@{case.owner_slack_id}>"
+                )
+            )
         shown = snapshot(services, session, case)
     services.thread.refresh_card(shown)

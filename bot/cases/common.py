@@ -6,13 +6,14 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.errors import UserFacingError
+from bot.i18n import N_, _
 from bot.networks.base import ReplyContext
 from bot.reply_context import context_for, latest_customer_post
 from bot.services import Services
 from bot.slack.views import CaseSnapshot, case_snapshot
 from storage.models import Case, Post, utcnow
 
-CASE_GONE = "This case no longer exists."
+CASE_GONE = N_("This case no longer exists.")
 
 
 def get_case(session: Session, case_id: int) -> Case:
@@ -26,7 +27,7 @@ def latest_post(session: Session, case_id: int) -> Post:
     """The customer's newest post in the case: what a reply answers."""
     post = latest_customer_post(session, case_id)
     if post is None:
-        raise UserFacingError("This case has no posts to answer.")
+        raise UserFacingError(_("This case has no posts to answer."))
     return post
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot import lifecycle
 from bot.cases.common import get_case, latest_post, reply_context
 from bot.errors import Conflict, UserFacingError
+from bot.i18n import _
 from bot.metrics.cost import has_link, link_notice, without_links
 from bot.networks.base import TEXT_FIELD, VISIBILITY_FIELD, Network, ReplyContext
 from bot.services import Services
@@ -114,9 +115,9 @@ def draft_form(services: Services, case_id: int, draft_id: int | None = None) ->
         if draft_id is not None:
             draft = session.get(Draft, draft_id)
             if draft is None or draft.case_id != case_id:
-                raise UserFacingError("This draft no longer exists.")
+                raise UserFacingError(_("This draft no longer exists."))
             if draft.status != DraftStatus.PENDING:
-                raise Conflict("This draft was already decided on; write a new one instead.")
+                raise Conflict(_("This draft was already decided on; write a new one instead."))
             text, visibility = draft.text, Visibility(draft.visibility)
             asks = draft.asks_customer
         form = DraftFormView(
@@ -179,7 +180,7 @@ def edit_form(services: Services, draft_id: int) -> DraftFormView:
     with session_scope(services.factory) as session:
         draft = session.get(Draft, draft_id)
         if draft is None:
-            raise UserFacingError("This draft no longer exists.")
+            raise UserFacingError(_("This draft no longer exists."))
         case_id = draft.case_id
     return draft_form(services, case_id, draft_id=draft_id)
 
@@ -205,8 +206,10 @@ def refuse_public_personal_data(
     found = public_personal_data(text, guard_config(services.settings.triage, brand_external_id))
     if found:
         raise UserFacingError(
-            f"Not sent: {found[0].lower()}{found[1:]} Edit the draft to remove it, or reject "
-            "it and send a private message instead."
+            _(
+                "Not sent: {problem} Edit the draft to remove it, or reject it and send a "
+                "private message instead."
+            ).format(problem=f"{found[0].lower()}{found[1:]}")
         )
 
 
@@ -223,7 +226,7 @@ def save_draft(services: Services, submission: DraftSubmission) -> int:
         case = get_case(session, submission.case_id)
         closed, seen = case.status == CaseStatus.CLOSED, case.last_customer_post_at
     if closed:
-        raise Conflict("This case is closed; it reopens when the customer writes again.")
+        raise Conflict(_("This case is closed; it reopens when the customer writes again."))
     # A unit of work that writes first: on SQLite a read-then-write transaction fails at
     # once ("database is locked") if the poll job committed in between.
     with session_scope(services.factory) as session:
@@ -271,7 +274,7 @@ def add_draft(
 def load_draft(services: Services, session: Session, draft_id: int) -> DraftSnapshot:
     draft = session.get(Draft, draft_id)
     if draft is None:
-        raise UserFacingError("This draft no longer exists.")
+        raise UserFacingError(_("This draft no longer exists."))
     return draft_snapshot(draft, services.networks.look(draft.case.network))
 
 
@@ -311,7 +314,7 @@ def _edit(services: Services, submission: DraftSubmission) -> DraftSnapshot:
             ),
         )
         if not changed:
-            raise Conflict("This draft was decided on meanwhile and can no longer be edited.")
+            raise Conflict(_("This draft was decided on meanwhile and can no longer be edited."))
         lifecycle.record(
             session,
             submission.case_id,

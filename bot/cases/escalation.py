@@ -6,6 +6,7 @@ from bot import lifecycle
 from bot.cases.common import get_case, snapshot
 from bot.config import EscalationTeam
 from bot.errors import Conflict, UserFacingError
+from bot.i18n import _
 from bot.services import Services
 from bot.slack.builders.dms import build_escalation_dm
 from bot.slack.builders.thread import build_escalation_message
@@ -19,11 +20,11 @@ def escalation_team_names(services: Services, case_id: int) -> list[str]:
     names = [t.name for t in services.settings.escalation_teams]
     if not names:
         raise UserFacingError(
-            "No specialist teams are configured: set ESCALATION_TEAMS (e.g. billing=S0123ABC)."
+            _("No specialist teams are configured: set ESCALATION_TEAMS (e.g. billing=S0123ABC).")
         )
     with session_scope(services.factory) as session:
         if not get_case(session, case_id).is_open:
-            raise Conflict("This case is closed; it cannot be escalated.")
+            raise Conflict(_("This case is closed; it cannot be escalated."))
     return names
 
 
@@ -37,7 +38,7 @@ def escalate_case(services: Services, case_id: int, user: str, team_name: str, n
             session, lifecycle.escalate(case_id, user, team.name, note, previous, utcnow())
         )
         if not moved:
-            raise Conflict("This case is closed; it cannot be escalated.")
+            raise Conflict(_("This case is closed; it cannot be escalated."))
         case = get_case(session, case_id)
         shown = snapshot(services, session, case)
     # Each of these is best effort on its own: a failed thread post still DMs everyone.
@@ -59,4 +60,6 @@ def _team(services: Services, name: str) -> EscalationTeam:
     for team in services.settings.escalation_teams:
         if team.name == name:
             return team
-    raise UserFacingError(f"There is no specialist team called {name!r} any more.")
+    raise UserFacingError(
+        _("There is no specialist team called {name} any more.").format(name=repr(name))
+    )

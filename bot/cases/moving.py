@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot import lifecycle
 from bot.cases.common import get_case, snapshot
 from bot.errors import Conflict, UserFacingError
+from bot.i18n import N_, _
 from bot.routing.route import Router
 from bot.services import Services
 from bot.slack.case_move import MoveRefused, announce_move, post_moved_card, withdraw_card
@@ -34,11 +35,11 @@ from storage.db import session_scope
 from storage.enums import DraftStatus
 from storage.models import Case, Draft, Post, utcnow
 
-NO_OTHER_TEAM = (
+NO_OTHER_TEAM = N_(
     "There is no other team channel to send this case to: name the teams' channels in "
     "[routing.channels] of the policy file (CARETHREAD_CONFIG)."
 )
-IN_PROGRESS = (
+IN_PROGRESS = N_(
     "This case is being sent to another team right now, or was just sent: look at its card."
 )
 
@@ -66,10 +67,10 @@ def check_move(services: Services, case_id: int, to_channel: str) -> None:
     router = router_of(services)
     target = router.target(to_channel)
     if target is None:
-        raise UserFacingError("Pick one of the teams' channels.")
+        raise UserFacingError(_("Pick one of the teams' channels."))
     with session_scope(services.factory) as session:
         if _movable(get_case(session, case_id)) == to_channel:
-            raise Conflict(f"This case is already in {target.label}.")
+            raise Conflict(_("This case is already in {channel}.").format(channel=target.label))
 
 
 def move_case(services: Services, case_id: int, user: str, to_channel: str, note: str) -> None:
@@ -77,13 +78,13 @@ def move_case(services: Services, case_id: int, user: str, to_channel: str, note
     router = router_of(services)
     target = router.target(to_channel)
     if target is None:
-        raise UserFacingError("That channel is not one of the teams' channels any more.")
+        raise UserFacingError(_("That channel is not one of the teams' channels any more."))
     started = utcnow()
     with session_scope(services.factory) as session:
         case = get_case(session, case_id)
         from_channel, from_ts = _movable(case), case.slack_ts or ""
         if from_channel == to_channel:
-            raise Conflict(f"This case is already in {target.label}.")
+            raise Conflict(_("This case is already in {channel}.").format(channel=target.label))
         won = lifecycle.apply(
             session,
             lifecycle.start_move(
@@ -118,9 +119,9 @@ def move_case(services: Services, case_id: int, user: str, to_channel: str, note
 def _movable(case: Case) -> str:
     """The channel the case's thread is in, if it may move: open and in Slack."""
     if not case.is_open:
-        raise Conflict("This case is closed; reopened cases can be sent to another team.")
+        raise Conflict(_("This case is closed; reopened cases can be sent to another team."))
     if not (case.slack_channel and case.slack_ts):
-        raise UserFacingError("This case is not in Slack yet; it goes to its team's channel.")
+        raise UserFacingError(_("This case is not in Slack yet; it goes to its team's channel."))
     return case.slack_channel
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot.errors import NotAllowed
+from bot.i18n import N_, _
 from bot.services import Services
 
-NO_APPROVERS = "No approvers are configured: set APPROVER_USER_IDS or APPROVER_USERGROUP_ID."
+NO_APPROVERS = N_("No approvers are configured: set APPROVER_USER_IDS or APPROVER_USERGROUP_ID.")
 
 
 def approval_refusal(
@@ -18,9 +19,9 @@ def approval_refusal(
 ) -> str | None:
     """Why `user` may not approve this draft, or None when they may. Pure."""
     if user not in approvers:
-        return "Only approvers can approve or reject drafts. Ask someone in the approvers list."
+        return _("Only approvers can approve or reject drafts. Ask someone in the approvers list.")
     if not allow_self_approval and user in {author, editor}:
-        return (
+        return _(
             "You wrote or edited this draft, so someone else must approve it "
             "(ALLOW_SELF_APPROVAL is off)."
         )
@@ -48,4 +49,8 @@ def require_approver_role(services: Services, user: str, to: str) -> None:
     if not services.directory.has_approvers:
         raise NotAllowed(NO_APPROVERS)
     if user not in services.directory.approvers(asking_about=user):
-        raise NotAllowed(f"Only approvers can {to}. Ask someone in the approvers list.")
+        raise NotAllowed(
+            _("Only approvers can {action}. Ask someone in the approvers list.").format(
+                action=_(to)
+            )
+        )

@@ -14,6 +14,7 @@ from bot.cases.drafts import add_draft, draft_problems, guard_config, present_dr
 from bot.cases.invitations import invitation_texts, opening_private_message
 from bot.cases.permissions import require_approver_role
 from bot.errors import Conflict, UserFacingError
+from bot.i18n import N_, _
 from bot.networks.base import VISIBILITY_FIELD
 from bot.services import Services
 from bot.slack.views import OriginalPost, stored_triage
@@ -40,7 +41,7 @@ def move_to_private(services: Services, case_id: int, user: str) -> MovedToPriva
     with session_scope(services.factory) as session:
         case = get_case(session, case_id)
         if case.status == CaseStatus.CLOSED:
-            raise Conflict("This case is closed; it reopens when the customer writes again.")
+            raise Conflict(_("This case is closed; it reopens when the customer writes again."))
         network = services.networks[case.network]
         context = reply_context(session, case)
         # The author of the post the drafts answer (not always who opened the case).
@@ -50,11 +51,17 @@ def move_to_private(services: Services, case_id: int, user: str) -> MovedToPriva
         waiting = _pending_move(session, case_id)
     if waiting:
         numbers = " and ".join(f"#{d}" for d in waiting)
-        raise Conflict(f"Already moved to private: drafts {numbers} wait for approval.")
+        raise Conflict(
+            _("Already moved to private: drafts {numbers} wait for approval.").format(
+                numbers=numbers
+            )
+        )
     if not network.can_send_private:
         raise UserFacingError(
-            f"{network.label} has no private messages Carethread can send: answer publicly "
-            "without the personal data, or ask the customer to contact the brand directly."
+            _(
+                "{network} has no private messages Carethread can send: answer publicly "
+                "without the personal data, or ask the customer to contact the brand directly."
+            ).format(network=network.label)
         )
     link = network.private_message_link()
     public, private = "", opening_private_message(language)
@@ -62,7 +69,9 @@ def move_to_private(services: Services, case_id: int, user: str) -> MovedToPriva
         try:
             public, private = invitation_texts(language, handle, link)
         except ValueError as exc:
-            raise UserFacingError(f"Could not write the invitation: {exc}.") from exc
+            raise UserFacingError(
+                _("Could not write the invitation: {problem}.").format(problem=exc)
+            ) from exc
     # Where a private reply must start a certain way (on Mastodon, with the customer's
     # @handle, or it reaches no one), the private message starts so too.
     private = network.draft_prefill(handle, Visibility.PRIVATE) + private
@@ -71,7 +80,11 @@ def move_to_private(services: Services, case_id: int, user: str) -> MovedToPriva
     # comment already answered privately, a window that closed) is said now, not at send.
     refused = draft_problems(private, Visibility.PRIVATE, network, context, config)
     if refused:
-        raise UserFacingError(f"Cannot move this case to private: {next(iter(refused.values()))}")
+        raise UserFacingError(
+            _("Cannot move this case to private: {problem}").format(
+                problem=next(iter(refused.values()))
+            )
+        )
     if link is None:
         # No link to invite the customer with: the network delivers the private message by
         # itself, in answer to their post (Meta's private reply), so no invitation is needed.
@@ -85,7 +98,9 @@ def move_to_private(services: Services, case_id: int, user: str) -> MovedToPriva
         why_no_public = public_problems.get(VISIBILITY_FIELD)
         if why_no_public is None and public_problems:
             raise UserFacingError(
-                f"Could not draft the invitation: {next(iter(public_problems.values()))}"
+                _("Could not draft the invitation: {problem}").format(
+                    problem=next(iter(public_problems.values()))
+                )
             )
     with session_scope(services.factory) as session:
         public_id = None
@@ -113,7 +128,7 @@ def move_to_private(services: Services, case_id: int, user: str) -> MovedToPriva
 def reveal_original(services: Services, case_id: int, user: str) -> list[OriginalPost]:
     """The case's posts that held personal data, as written, for an approver only; each
     viewing is recorded in the audit log before anything is shown."""
-    require_approver_role(services, user, "see the original text with personal data")
+    require_approver_role(services, user, N_("see the original text with personal data"))
     with session_scope(services.factory) as session:
         case = get_case(session, case_id)
         look = services.networks.look(case.network)

@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import Conflict, UserFacingError
+from bot.i18n import _
 from bot.knowledge import phrases
 from bot.knowledge.audit import record_team_event
 from bot.knowledge.identities import linked_customer_ids
@@ -215,7 +216,7 @@ def update_customer(
     """Set the customer's tags (each change audited) and add a note if one was written."""
     note = note.strip()
     if len(note) > NOTE_MAX_CHARS:
-        raise UserFacingError(phrases.NOTE_TOO_LONG.format(limit=NOTE_MAX_CHARS))
+        raise UserFacingError(_(phrases.NOTE_TOO_LONG).format(limit=NOTE_MAX_CHARS))
     known = {t.value for t in CustomerTagName}
     wanted = {t for t in tags if t in known}
     with session_scope(services.factory) as session:

@@ -17,6 +17,7 @@ from bot import lifecycle
 from bot.cases.common import CASE_GONE, latest_post, reply_context
 from bot.cases.drafts import add_draft, draft_problems, guard_config, load_draft, present_draft
 from bot.errors import Conflict, UserFacingError
+from bot.i18n import N_, _
 from bot.knowledge import phrases
 from bot.knowledge.placeholders import fill
 from bot.knowledge.saved_replies import placeholder_values
@@ -29,9 +30,9 @@ from storage.enums import AWAITING_REPLY, AuditAction, DraftStatus, SavedReplyKi
 from storage.models import AuditEvent, Case, Draft, SavedReply, utcnow
 
 _LIVE = {
-    DraftStatus.PENDING: "drafted",
-    DraftStatus.APPROVED: "approved",
-    DraftStatus.POSTED: "sent",
+    DraftStatus.PENDING: N_("drafted"),
+    DraftStatus.APPROVED: N_("approved"),
+    DraftStatus.POSTED: N_("sent"),
 }
 
 
@@ -83,13 +84,16 @@ def send_holding_reply(services: Services, case_id: int, user: str) -> int:
         case = _case(session, case_id, lock=True)
         earlier = _earlier_holding(session, case)
         if earlier is not None:
-            raise Conflict(phrases.HOLDING_ALREADY.format(state=_LIVE[DraftStatus(earlier.status)]))
+            state = _(_LIVE[DraftStatus(earlier.status)])
+            raise Conflict(_(phrases.HOLDING_ALREADY).format(state=state))
         if case.status not in AWAITING_REPLY:
             raise Conflict(phrases.CASE_NOT_WAITING)
         language = (latest_post(session, case_id).triage or {}).get("language")
         reply = pick_holding_reply(session, language, case.network)
         if reply is None:
-            raise UserFacingError(phrases.NO_HOLDING_REPLY.format(language=language_name(language)))
+            raise UserFacingError(
+                _(phrases.NO_HOLDING_REPLY).format(language=language_name(language))
+            )
         network = services.networks[case.network]
         context = reply_context(session, case)
         public_refusal = network.reply_problems("", Visibility.PUBLIC, context).get(

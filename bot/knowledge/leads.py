@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from bot.errors import NotAllowed, UserFacingError
+from bot.i18n import _
 from bot.knowledge import phrases
 from bot.services import Services
 from bot.slack.failures import SLACK_FAILURES, slack_error
@@ -36,4 +37,4 @@ def require_lead(services: Services, user: str, action: str) -> None:
     if not configured and not services.directory.has_approvers:
         raise NotAllowed(phrases.NO_LEADS)
     if not is_lead(services, user):
-        raise NotAllowed(phrases.ONLY_LEADS.format(action=action))
+        raise NotAllowed(_(phrases.ONLY_LEADS).format(action=_(action)))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.cases.common import get_case
 from bot.errors import UserFacingError
+from bot.i18n import _
 from bot.knowledge import phrases
 from bot.knowledge.agents import agent_first_name
 from bot.knowledge.audit import record_team_event
@@ -60,15 +61,15 @@ def problems(reply: SavedReplyInput) -> dict[str, str]:
     """What is wrong with a saved reply, keyed by the editor's fields. Pure."""
     found: dict[str, str] = {}
     if not reply.title.strip():
-        found[Field.TITLE] = phrases.TITLE_MISSING
+        found[Field.TITLE] = _(phrases.TITLE_MISSING)
     if not reply.text.strip():
-        found[Field.TEXT] = phrases.TEXT_MISSING
+        found[Field.TEXT] = _(phrases.TEXT_MISSING)
     elif unknown := unknown_placeholders(reply.text):
-        found[Field.TEXT] = phrases.UNKNOWN_PLACEHOLDERS.format(found=", ".join(unknown))
+        found[Field.TEXT] = _(phrases.UNKNOWN_PLACEHOLDERS).format(found=", ".join(unknown))
     elif reply.kind == SavedReplyKind.HOLDING and len(reply.text) > HOLDING_MAX_CHARS:
-        found[Field.TEXT] = phrases.HOLDING_TOO_LONG.format(limit=HOLDING_MAX_CHARS)
+        found[Field.TEXT] = _(phrases.HOLDING_TOO_LONG).format(limit=HOLDING_MAX_CHARS)
     if not reply.language.strip():
-        found[Field.LANGUAGE] = phrases.LANGUAGE_MISSING
+        found[Field.LANGUAGE] = _(phrases.LANGUAGE_MISSING)
     return found
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.cases.common import get_case
 from bot.cases.history import case_history
 from bot.errors import UserFacingError
+from bot.i18n import _
 from bot.metrics.cost import CostEstimate, estimate
 from bot.metrics.definitions import (
     counted_messages,
@@ -53,7 +54,11 @@ def period(key: str, now: datetime, timezone: str = "UTC") -> Period:
         week = [start + timedelta(days=n) for n in range(7)]
         return Period(key, f"Week of {start:%d %B}", start, midnight, week)
     if key not in PERIODS:
-        raise UserFacingError(f"Choose a period: {', '.join(PERIODS)} (not {key!r}).")
+        raise UserFacingError(
+            _("Choose a period: {periods} (not {given}).").format(
+                periods=", ".join(PERIODS), given=repr(key)
+            )
+        )
     days = int(key.removesuffix("d"))
     start = local_midnight(now, timezone) - timedelta(days=days - 1)
     chart_days = [start + timedelta(days=n) for n in range(days)]
@@ -195,5 +200,7 @@ def load_case_detail(services: Services, case_id: int) -> CaseDetail:
 def parse_case_number(text: str) -> int:
     raw = text.strip().lstrip("#")
     if not raw.isdigit():
-        raise UserFacingError("Give a case number, like `/carethread case 42`.")
+        raise UserFacingError(
+            _("Give a case number, like `{example}`.").format(example="/carethread case 42")
+        )
     return int(raw)

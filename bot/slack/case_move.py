@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.metadata import Metadata
 
-from bot.i18n import in_workspace_language
+from bot.i18n import N_, _, in_workspace_language
 from bot.slack.builders.card import build_case_card, build_minimal_card
 from bot.slack.builders.common import blocks_as_dicts
 from bot.slack.builders.moves import build_moved_away, build_moved_card, build_moved_here
@@ -27,11 +27,15 @@ from bot.slack.views import CaseSnapshot, MoveView, ThreadRef
 
 # Refusals a person can fix, in their words: the target channel is not usable.
 _REFUSALS = {
-    "not_in_channel": "Carethread is not a member of {channel}: invite it there "
-    "(/invite @Carethread), then send the case again.",
-    "channel_not_found": "Slack does not know the channel {channel}, or Carethread cannot see "
-    "it: check its id in [routing.channels] of CARETHREAD_CONFIG.",
-    "is_archived": "{channel} is archived: unarchive it, or pick another team.",
+    "not_in_channel": N_(
+        "Carethread is not a member of {channel}: invite it there (/invite @Carethread), then "
+        "send the case again."
+    ),
+    "channel_not_found": N_(
+        "Slack does not know the channel {channel}, or Carethread cannot see it: check its id "
+        "in [routing.channels] of CARETHREAD_CONFIG."
+    ),
+    "is_archived": N_("{channel} is archived: unarchive it, or pick another team."),
 }
 CONTENT_ERRORS = {"invalid_blocks", "msg_too_long", "invalid_blocks_format"}
 # Look this far before the move started for a card an unanswered call may have posted.
@@ -70,8 +74,10 @@ def post_moved_card(client: WebClient, move: MoveView, started_at: datetime) -> 
                 return _post(client, move, started_at, plain_text, blocks_as_dicts(plain_blocks))
             except SlackApiError as again:
                 error = slack_error(again)
-        template = _REFUSALS.get(
-            error, "Slack refused the card in {channel} ({error}); the case stays here."
+        template = _(
+            _REFUSALS.get(
+                error, N_("Slack refused the card in {channel} ({error}); the case stays here.")
+            )
         )
         raise MoveRefused(error, template.format(channel=channel, error=error)) from exc
     except SLACK_FAILURES as exc:
@@ -80,8 +86,10 @@ def post_moved_card(client: WebClient, move: MoveView, started_at: datetime) -> 
             return found
         raise MoveRefused(
             slack_error(exc),
-            f"Slack did not answer while the card went to {channel}; the case stays here. "
-            "Try again in a moment.",
+            _(
+                "Slack did not answer while the card went to {channel}; the case stays here. "
+                "Try again in a moment."
+            ).format(channel=channel),
         ) from exc
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from slack_sdk import WebClient
 
 from bot.errors import UserFacingError
-from bot.i18n import language_of_locale, workspace_language
+from bot.i18n import _, language_of_locale, workspace_language
 from bot.slack.failures import SLACK_FAILURES, slack_error
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,10 @@ class Directory:
             log.warning("Could not read approver group %s: %s", group, slack_error(exc))
             if asking_about is not None:
                 raise UserFacingError(
-                    "Could not check the approvers group in Slack just now. Try again in a moment."
+                    _(
+                        "Could not check the approvers group in Slack just now. Try again in a "
+                        "moment."
+                    )
                 ) from exc
             return self.listed_approvers
 

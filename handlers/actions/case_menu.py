@@ -7,6 +7,7 @@ from bot.cases.history import case_history
 from bot.cases.moving import move_choices
 from bot.cases.private_data import reveal_original
 from bot.errors import UserFacingError
+from bot.i18n import _
 from bot.knowledge.customers import customer_of_case
 from bot.services import services_of
 from bot.slack.builders.common import blocks_as_dicts
@@ -42,7 +43,7 @@ def handle_case_menu(
         open_customer_profile(services, click.trigger_id, customer_id, click.target_id)
         return
     else:
-        raise UserFacingError("This menu is out of date; use the case's latest message.")
+        raise UserFacingError(_("This menu is out of date; use the case's latest message."))
     text, blocks = message
     # Ephemeral: never in the channel, whatever it holds.
     respond(

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import UserFacingError
+from bot.i18n import N_
 from bot.slack_payload_check import element_target, element_value, payload_channel, payload_user
 
-OUT_OF_DATE = "This button is out of date; use the case's latest message."
+OUT_OF_DATE = N_("This button is out of date; use the case's latest message.")
 
 
 @dataclass(frozen=True)

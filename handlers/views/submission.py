@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.errors import UserFacingError
+from bot.i18n import N_
 from bot.slack.ids import unversioned
 from bot.slack_payload_check import MODAL_IDS, modal_ids, payload_user
 from bot.slack_shapes import Malformed
 
-OUT_OF_DATE = "This form is out of date; close it and start again from the case's latest message."
+OUT_OF_DATE = N_(
+    "This form is out of date; close it and start again from the case's latest message."
+)
 
 
 @dataclass(frozen=True)

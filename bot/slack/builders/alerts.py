@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.i18n import _
 from bot.slack.builders.common import Message, mention, plain
 from bot.slack.text import escape, link, slack_date
 
@@ -30,12 +31,12 @@ def _due(at: datetime, fmt: str = "{date_short_pretty} {time}") -> str:
 def _length(delta: timedelta) -> str:
     seconds = int(delta.total_seconds())
     if seconds % 86_400 == 0:
-        return f"{seconds // 86_400} d"
+        return _("{n} d").format(n=seconds // 86_400)
     if seconds % 3600 == 0:
-        return f"{seconds // 3600} h"
+        return _("{n} h").format(n=seconds // 3600)
     if seconds % 60 == 0:
-        return f"{seconds // 60} min"
-    return f"{seconds} s"
+        return _("{n} min").format(n=seconds // 60)
+    return _("{n} s").format(n=seconds)
 
 
 def _who(notice: DeadlineNotice, on_duty: Sequence[str]) -> str:
@@ -47,18 +48,27 @@ def _who(notice: DeadlineNotice, on_duty: Sequence[str]) -> str:
 
 def build_due_soon_reminder(notice: DeadlineNotice, on_duty: Sequence[str]) -> Message:
     who = _who(notice, on_duty)
-    promise = f"({escape(notice.priority)}, {_length(notice.target)} target)"
+    promise = _("({priority}, {length} target)").format(
+        priority=escape(notice.priority), length=_length(notice.target)
+    )
+    values = {
+        "who": who,
+        "target": escape(_(notice.label)),
+        "handle": escape(notice.customer_handle),
+        "when": _due(notice.due_at),
+        "promise": promise,
+    }
     if notice.owner:
-        text = (
-            f"🟠 {who} the {escape(notice.label)} to @{escape(notice.customer_handle)} is due "
-            f"{_due(notice.due_at)} {promise}."
-        )
+        text = _("🟠 {who} the {target} to @{handle} is due {when} {promise}.").format(**values)
     else:
         lead = f"{who} " if who else ""
         text = (
-            f"🟠 {lead}nobody has claimed this case yet: the {escape(notice.label)} to "
-            f"@{escape(notice.customer_handle)} is due {_due(notice.due_at)} {promise}. "
-            "Claim it to answer."
+            "🟠 "
+            + lead
+            + _(
+                "nobody has claimed this case yet: the {target} to @{handle} is due {when} "
+                "{promise}. Claim it to answer."
+            ).format(**values)
         )
     return plain(text, block_id="sla_due_soon")
 
@@ -68,39 +78,62 @@ def build_miss_message(
 ) -> Message:
     """The thread says the target was missed; escalating pings the owner and on-duty."""
     late = _due(notice.due_at, "{date_short_pretty} {time} ({ago})")
-    text = (
-        f"🔴 *{escape(notice.label.capitalize())} target missed*: it was due {late} · "
-        f"{escape(notice.priority)}, {_length(notice.target)} target."
+    text = _(
+        "🔴 *{target} target missed*: it was due {when} · {priority}, {length} target."
+    ).format(
+        target=escape(_(notice.label).capitalize()),
+        when=late,
+        priority=escape(notice.priority),
+        length=_length(notice.target),
     )
     if escalate:
         pings = [mention(notice.owner)] if notice.owner else []
         pings += [mention(i) for i in on_duty if i != notice.owner]
         if pings:
-            text += f" {' '.join(pings)} please answer @{escape(notice.customer_handle)} now."
+            text += " " + _("{pings} please answer @{handle} now.").format(
+                pings=" ".join(pings), handle=escape(notice.customer_handle)
+            )
     return plain(text, block_id="sla_missed")
 
 
 def build_miss_dm(notice: DeadlineNotice, thread_url: str | None) -> Message:
-    where = link(thread_url, "Open the thread") if thread_url else "See the case channel"
-    owner = f", claimed by {mention(notice.owner)}" if notice.owner else ", unclaimed"
+    where = link(thread_url, _("Open the thread")) if thread_url else _("See the case channel")
+    if notice.owner:
+        owner = _(", claimed by {user}").format(user=mention(notice.owner))
+    else:
+        owner = _(", unclaimed")
     return plain(
-        f"🔴 A {escape(notice.priority)} case from @{escape(notice.customer_handle)}{owner}, "
-        f"missed its {escape(notice.label)} target (due {_due(notice.due_at)}). {where}.",
+        _(
+            "🔴 A {priority} case from @{handle}{owner}, missed its {target} target "
+            "(due {when}). {where}."
+        ).format(
+            priority=escape(notice.priority),
+            handle=escape(notice.customer_handle),
+            owner=owner,
+            target=escape(_(notice.label)),
+            when=_due(notice.due_at),
+            where=where,
+        ),
         block_id="sla_missed_dm",
     )
 
 
 def build_listening_alert(what: str, since: datetime, advice: str) -> Message:
     return plain(
-        f"🚨 *Carethread has a listening problem* (since {_due(since)}): {escape(what)}.\n"
-        f"*What to do:* {escape(advice)}",
+        _("🚨 *Carethread has a listening problem* (since {when}): {what}.").format(
+            when=_due(since), what=escape(what)
+        )
+        + "\n"
+        + _("*What to do:* {advice}").format(advice=escape(advice)),
         block_id="listening_alert",
     )
 
 
 def build_listening_recovery(what: str, since: datetime) -> Message:
     return plain(
-        f"✅ *Recovered*: {escape(what)} works again (the problem started {_due(since)}). "
-        "Whatever arrived meanwhile is picked up from where it stopped.",
+        _(
+            "✅ *Recovered*: {what} works again (the problem started {when}). Whatever "
+            "arrived meanwhile is picked up from where it stopped."
+        ).format(what=escape(what), when=_due(since)),
         block_id="listening_recovered",
     )

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.i18n import N_, _
 from bot.networks.registry import NetworkLook
 from bot.slack.builders.common import Message, window_text
 from bot.slack.builders.customer import customer_history_blocks, holding_reply_button
@@ -38,11 +39,13 @@ _POST_TEXT_LIMIT = SECTION_TEXT_LIMIT - 200
 VERIFIED_MARKS = {"blue": "☑️", "business": "🏅", "government": "🏛️"}
 # How a post reached us, when it was not addressed to the brand (`FetchedPost.source`).
 SOURCE_NOTES = {
-    "search": "found by keyword search",
-    "watch": "found by the watch list (a watched category or term)",
-    "thread": "in a topic the brand took part in",
-    "feed": "from a feed: read-only, answer on the site itself",
+    "search": N_("found by keyword search"),
+    "watch": N_("found by the watch list (a watched category or term)"),
+    "thread": N_("in a topic the brand took part in"),
+    "feed": N_("from a feed: read-only, answer on the site itself"),
 }
+# The targets a deadline names (`DeadlineView.label`, stored in English by the watcher).
+DEADLINE_LABELS = (N_("first response"), N_("next response"), N_("resolution"))
 
 
 def build_case_card(case: CaseView, post: PostView) -> Message:
@@ -76,7 +79,9 @@ def build_follow_up(case: CaseView, post: PostView, ping_owner: str | None = Non
             SectionBlock(
                 block_id="reopened",
                 text=MarkdownTextObject(
-                    text=f"🔁 <@{escape(ping_owner)}> the customer wrote again: case reopened."
+                    text=_("🔁 {owner} the customer wrote again: case reopened.").format(
+                        owner=f"<@{escape(ping_owner)}>"
+                    )
                 ),
             )
         )
@@ -112,7 +117,8 @@ def _about(post: PostView, case: CaseView, *, deadline: bool) -> list[Block]:
 def build_minimal_card(case: CaseView, post: PostView) -> Message:
     """A plain fallback when Slack refuses the full card: the case must still appear."""
     body = cut_escaped(one_line(post.text), 1500)
-    text = f"{_who(case.customer)}\n{body}\n{link(post.url, f'Open on {case.network.label}')}"
+    label = _("Open on {network}").format(network=case.network.label)
+    text = f"{_who(case.customer)}\n{body}\n{link(post.url, label)}"
     return notification_text(case.customer, post.text), [
         SectionBlock(block_id="post", text=MarkdownTextObject(text=text)),
         case_actions(case, post),
@@ -125,22 +131,25 @@ def notification_text(customer: CustomerView, text: str) -> str:
 
 
 def status_line(case: CaseView) -> str:
-    owner = f" by <@{escape(case.owner)}>" if case.owner else ""
+    owner = _(" by {user}").format(user=f"<@{escape(case.owner)}>") if case.owner else ""
     if case.status == CaseStatus.NEW:
-        return "🆕 *New* · unclaimed"
+        return _("🆕 *New* · unclaimed")
     if case.status == CaseStatus.CLAIMED:
-        return f"🙋 *Claimed*{owner}"
+        return _("🙋 *Claimed*") + owner
     if case.status == CaseStatus.ESCALATED:
-        return f"🚨 *Escalated to {escape(case.escalated_to or 'a specialist')}*{owner}"
+        team = escape(case.escalated_to or _("a specialist"))
+        return _("🚨 *Escalated to {team}*").format(team=team) + owner
     if case.status == CaseStatus.REPLIED:
-        line = f"✅ *Replied*{owner}"
+        line = _("✅ *Replied*") + owner
         if case.first_response_at and case.created_at:
-            line += f" · first response in {_duration(case.first_response_at - case.created_at)}"
+            line += _(" · first response in {duration}").format(
+                duration=_duration(case.first_response_at - case.created_at)
+            )
         if case.waiting_on_customer:
-            line += " · ⏸ waiting on the customer"
+            line += _(" · ⏸ waiting on the customer")
         return line
     reason = f" · {escape(case.close_reason)}" if case.close_reason else ""
-    return f"🔒 *Closed*{reason}"
+    return _("🔒 *Closed*") + reason
 
 
 def exposed_data_notice(post: PostView) -> str:
@@ -148,11 +157,11 @@ def exposed_data_notice(post: PostView) -> str:
     if not post.triage or not post.triage.pii:
         return ""
     labels = list(dict.fromkeys(escape(m.label or m.type) for m in post.triage.pii))
-    return (
-        f"🔒 *Customer exposed personal data in public* ({', '.join(labels)}). "
-        "It is masked here; *Move to private* drafts a public invitation to a private "
-        "conversation and a private message, both for approval."
-    )
+    return _(
+        "🔒 *Customer exposed personal data in public* ({kinds}). It is masked here; "
+        "*Move to private* drafts a public invitation to a private conversation and a "
+        "private message, both for approval."
+    ).format(kinds=", ".join(labels))
 
 
 def _who(customer: CustomerView) -> str:
@@ -160,31 +169,33 @@ def _who(customer: CustomerView) -> str:
     parts = [f"*{name}*", f"@{escape(customer.handle)}"]
     if customer.verified or (customer.verified_type and customer.verified_type != "none"):
         mark = VERIFIED_MARKS.get(customer.verified_type or "blue", "☑️")
-        parts.append(f"{mark} verified")
-    parts.append(f"{compact_number(customer.followers)} followers")
+        parts.append(_("{mark} verified").format(mark=mark))
+    parts.append(_("{count} followers").format(count=compact_number(customer.followers)))
     return " · ".join(parts)
 
 
 def _post_text(post: PostView) -> str:
-    more = f"… {link(post.url, 'see full post')}"
-    return cut_escaped(post.text, _POST_TEXT_LIMIT, more) or "_(no text)_"
+    more = f"… {link(post.url, _('see full post'))}"
+    return cut_escaped(post.text, _POST_TEXT_LIMIT, more) or _("_(no text)_")
 
 
 def _post_meta(post: PostView, network: NetworkLook, brand: str | None = None) -> str:
     when = slack_date(
         post.created_at.timestamp(),
-        "{date_short_pretty} at {time}",
+        _("{date_short_pretty} at {time}"),
         post.created_at.strftime("%Y-%m-%d %H:%M UTC"),
     )
     parts = [f"{network.icon} {link(post.url, network.link_label)}", when]
     if brand and network.several_accounts:
         # Which of the brand's accounts on this network the customer wrote to.
-        parts.insert(1, f"to @{escape(brand)}")
+        parts.insert(1, _("to @{handle}").format(handle=escape(brand)))
     if post.source in SOURCE_NOTES:
-        parts.append(SOURCE_NOTES[post.source])
+        parts.append(_(SOURCE_NOTES[post.source]))
     # Only where Carethread answers at all: a feed's posts have no reply of any kind.
     if not post.publicly_replyable and network.can_reply:
-        parts.append(f"⚠️ {escape(network.label)} allows only a private reply")
+        parts.append(
+            _("⚠️ {network} allows only a private reply").format(network=escape(network.label))
+        )
     return " · ".join(parts)
 
 
@@ -208,18 +219,18 @@ def deadline_text(deadline: DeadlineView) -> str:
     """ "⏱ first response due today 14:05", amber when due soon, red with how late when
     overdue (Slack's date token: each reader's own time zone, and "ago" stays current
     without updating the card)."""
-    label, due = deadline.label, deadline.due_at
+    label, due = _(deadline.label), deadline.due_at
     if deadline.phase == "paused" or due is None:
-        return f"⏸ {label} paused: waiting on the customer"
+        return _("⏸ {target} paused: waiting on the customer").format(target=label)
     fallback = due.strftime("%Y-%m-%d %H:%M UTC")
     if deadline.phase == "overdue":
         late = slack_date(due.timestamp(), "{date_short_pretty} {time} ({ago})", fallback)
-        return f"🔴 *{label} overdue*: was due {late}"
+        return _("🔴 *{target} overdue*: was due {when}").format(target=label, when=late)
     # "today 10:30" / "tomorrow 09:17": a P3 deadline is a day away.
     when = slack_date(due.timestamp(), "{date_short_pretty} {time}", fallback)
     if deadline.phase == "due_soon":
-        return f"🟠 *{label} due soon*: {when}"
-    return f"⏱ {label} due {when}"
+        return _("🟠 *{target} due soon*: {when}").format(target=label, when=when)
+    return _("⏱ {target} due {when}").format(target=label, when=when)
 
 
 def case_actions(case: CaseView, post: PostView) -> ActionsBlock:
@@ -230,46 +241,46 @@ def case_actions(case: CaseView, post: PostView) -> ActionsBlock:
     answerable = case.network.can_reply
     exposed = post.exposed_data and answerable
     elements: list[ButtonElement | OverflowMenuElement] = [
-        ButtonElement(text="Claim", action_id=Action.CLAIM, value=value, style="primary")
+        ButtonElement(text=_("Claim"), action_id=Action.CLAIM, value=value, style="primary")
     ]
     if answerable:
-        elements.append(ButtonElement(text="Draft reply", action_id=Action.DRAFT, value=value))
+        elements.append(ButtonElement(text=_("Draft reply"), action_id=Action.DRAFT, value=value))
     if answerable and case.status in AWAITING_REPLY:
         elements.append(holding_reply_button(value))
     elements += [
-        ButtonElement(text="Escalate", action_id=Action.ESCALATE, value=value),
+        ButtonElement(text=_("Escalate"), action_id=Action.ESCALATE, value=value),
         ButtonElement(
-            text="Close",
+            text=_("Close"),
             action_id=Action.CLOSE,
             value=value,
             confirm=ConfirmObject(
-                title="Close this case?",
-                text="It reopens if the customer writes again.",
-                confirm="Close",
-                deny="Keep open",
+                title=_("Close this case?"),
+                text=_("It reopens if the customer writes again."),
+                confirm=_("Close"),
+                deny=_("Keep open"),
             ),
         ),
     ]
     if exposed:
         elements.append(
-            ButtonElement(text="Move to private", action_id=Action.MOVE_TO_PRIVATE, value=value)
+            ButtonElement(text=_("Move to private"), action_id=Action.MOVE_TO_PRIVATE, value=value)
         )
     # Option values carry the case id: an overflow menu has no value of its own.
     menu = [
-        Option(value=f"{CaseMenu.HISTORY}:{case.id}", label="History"),
-        Option(value=f"{CaseMenu.CUSTOMER}:{case.id}", label="Customer"),
+        Option(value=f"{CaseMenu.HISTORY}:{case.id}", label=_("History")),
+        Option(value=f"{CaseMenu.CUSTOMER}:{case.id}", label=_("Customer")),
     ]
     if case.owner:
-        menu.append(Option(value=f"{CaseMenu.UNCLAIM}:{case.id}", label="Unclaim"))
+        menu.append(Option(value=f"{CaseMenu.UNCLAIM}:{case.id}", label=_("Unclaim")))
     if post.exposed_data:
         menu.append(
             Option(
                 value=f"{CaseMenu.SHOW_ORIGINAL}:{case.id}",
-                label="Show original (personal data)",
+                label=_("Show original (personal data)"),
             )
         )
     if case.routed and case.status != CaseStatus.CLOSED:
-        menu.append(Option(value=f"{CaseMenu.MOVE}:{case.id}", label="Send to another team…"))
+        menu.append(Option(value=f"{CaseMenu.MOVE}:{case.id}", label=_("Send to another team…")))
     elements.append(OverflowMenuElement(action_id=Action.CASE_MORE, options=menu))
     return ActionsBlock(block_id="case_actions", elements=elements)
 
@@ -277,6 +288,8 @@ def case_actions(case: CaseView, post: PostView) -> ActionsBlock:
 def _duration(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes < 60:
-        return f"{minutes} min"
+        return _("{minutes} min").format(minutes=minutes)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours < 48 else f"{hours // 24} days"
+    if hours < 48:
+        return _("{hours} h {minutes} min").format(hours=hours, minutes=f"{minutes:02d}")
+    return _("{days} days").format(days=hours // 24)

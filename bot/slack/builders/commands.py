@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.i18n import _, ngettext
 from bot.reports.views import CaseDetail, CaseList
 from bot.slack.builders.common import Message, actor, when
 from bot.slack.builders.home import case_text
@@ -30,10 +31,14 @@ def build_help(usages: Sequence[tuple[str, str]], unknown: str | None = None) ->
     lines = [f"`/carethread {escape(usage)}` — {escape(summary)}" for usage, summary in usages]
     blocks: list[Block] = []
     if unknown is not None:
-        said = f"I don't know `{escape(unknown[:60])}`." if unknown else "What would you like?"
+        said = (
+            _("I don't know `{command}`.").format(command=escape(unknown[:60]))
+            if unknown
+            else _("What would you like?")
+        )
         blocks.append(SectionBlock(block_id="unknown", text=MarkdownTextObject(text=said)))
     blocks.append(SectionBlock(block_id="help", text=MarkdownTextObject(text="\n".join(lines))))
-    return "Carethread commands: " + ", ".join(u.split()[0] for u, _ in usages), blocks
+    return _("Carethread commands: ") + ", ".join(u.split()[0] for u, _s in usages), blocks
 
 
 def build_case_list(title: str, cases: CaseList, *, claim: bool, empty: str) -> Message:
@@ -45,7 +50,7 @@ def build_case_list(title: str, cases: CaseList, *, claim: bool, empty: str) -> 
         button = None
         if claim and line.owner is None:
             button = ButtonElement(
-                text="Claim", action_id=Action.CLAIM, value=str(line.id), style="primary"
+                text=_("Claim"), action_id=Action.CLAIM, value=str(line.id), style="primary"
             )
         blocks.append(
             SectionBlock(
@@ -57,7 +62,10 @@ def build_case_list(title: str, cases: CaseList, *, claim: bool, empty: str) -> 
     more = cases.more + max(0, len(cases.lines) - MAX_LINES)
     if more:
         blocks.append(
-            ContextBlock(block_id="more", elements=[MarkdownTextObject(text=f"…and {more} more.")])
+            ContextBlock(
+                block_id="more",
+                elements=[MarkdownTextObject(text=_("…and {count} more.").format(count=more))],
+            )
         )
     return f"{title}: {len(cases.lines) + cases.more}", blocks
 
@@ -65,14 +73,19 @@ def build_case_list(title: str, cases: CaseList, *, claim: bool, empty: str) -> 
 def build_case_detail(detail: CaseDetail) -> Message:
     line = detail.line
     facts = [
-        f"*{escape(detail.customer_name or line.handle)}* · {detail.followers:,} followers",
-        f"{detail.posts} customer post(s) · opened {when(line.created_at)}",
-        f"First response: {duration(detail.first_response)}",
+        f"*{escape(detail.customer_name or line.handle)}* · "
+        + _("{count} followers").format(count=f"{detail.followers:,}"),
+        ngettext(
+            "{count} customer post · opened {when}",
+            "{count} customer posts · opened {when}",
+            detail.posts,
+        ).format(count=detail.posts, when=when(line.created_at)),
+        _("First response: {duration}").format(duration=duration(detail.first_response)),
     ]
     if detail.escalated_to:
-        facts.append(f"Escalated to {escape(detail.escalated_to)}")
+        facts.append(_("Escalated to {team}").format(team=escape(detail.escalated_to)))
     if detail.close_reason:
-        facts.append(f"Closed: {escape(detail.close_reason)}")
+        facts.append(_("Closed: {reason}").format(reason=escape(detail.close_reason)))
     history = [
         f"{when(entry.at)} {actor(entry.actor)} {escape(entry.action)}"
         + (f" ({escape(entry.details)})" if entry.details else "")
@@ -95,9 +108,12 @@ def build_case_detail(detail: CaseDetail) -> Message:
                 block_id="case_actions",
                 elements=[
                     ButtonElement(
-                        text="Claim", action_id=Action.CLAIM, value=str(line.id), style="primary"
+                        text=_("Claim"),
+                        action_id=Action.CLAIM,
+                        value=str(line.id),
+                        style="primary",
                     )
                 ],
             )
         )
-    return f"Case #{line.id}: @{escape(line.handle)}", blocks
+    return _("Case #{number}: @{handle}").format(number=line.id, handle=escape(line.handle)), blocks

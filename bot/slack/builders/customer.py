@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.i18n import N_, _, current_language
 from bot.knowledge.views import CustomerHistoryView, CustomerProfileView, Outcome
 from bot.slack.builders.common import actor, when
 from bot.slack.ids import Action, Callback, Field
@@ -29,19 +30,21 @@ from bot.slack.text import cut_escaped, escape, one_line
 from storage.enums import CustomerTagName
 
 OUTCOMES = {
-    Outcome.OPEN: "still open",
-    Outcome.HAPPY: "closed happy",
-    Outcome.UNHAPPY: "closed unhappy",
-    Outcome.CLOSED: "closed",
+    Outcome.OPEN: N_("still open"),
+    Outcome.HAPPY: N_("closed happy"),
+    Outcome.UNHAPPY: N_("closed unhappy"),
+    Outcome.CLOSED: N_("closed"),
 }
 TAGS = {
-    CustomerTagName.VIP: "⭐ VIP",
-    CustomerTagName.PRESS: "📰 press",
-    CustomerTagName.AT_RISK: "⚠️ at risk",
+    CustomerTagName.VIP: N_("⭐ VIP"),
+    CustomerTagName.PRESS: N_("📰 press"),
+    CustomerTagName.AT_RISK: N_("⚠️ at risk"),
 }
 
 
 def ordinal(n: int) -> str:
+    if current_language() == "es":
+        return f"{n}.º"
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -50,9 +53,13 @@ def history_text(history: CustomerHistoryView) -> str:
     """ "3rd case in 30 days · last one: closed unhappy · ⭐ VIP"."""
     parts = []
     if history.last_outcome is not None:
-        parts.append(f"{ordinal(history.ordinal)} case in {history.days} days")
-        parts.append(f"last one: {OUTCOMES[history.last_outcome]}")
-    parts += [TAGS.get(CustomerTagName(t), t) for t in history.tags if t in TAGS]
+        parts.append(
+            _("{ordinal} case in {days} days").format(
+                ordinal=ordinal(history.ordinal), days=history.days
+            )
+        )
+        parts.append(_("last one: {outcome}").format(outcome=_(OUTCOMES[history.last_outcome])))
+    parts += [_(TAGS[CustomerTagName(t)]) for t in history.tags if t in TAGS]
     return " · ".join(parts)
 
 
@@ -69,11 +76,11 @@ def customer_history_blocks(history: CustomerHistoryView | None) -> list[Block]:
 
 def holding_reply_button(case_value: str) -> ButtonElement:
     """One tap: a short "we're on it" in the customer's language (bot.knowledge.holding)."""
-    return ButtonElement(text="We're on it", action_id=Action.HOLDING_REPLY, value=case_value)
+    return ButtonElement(text=_("We're on it"), action_id=Action.HOLDING_REPLY, value=case_value)
 
 
 def _tag_option(tag: CustomerTagName) -> Option:
-    return Option(value=tag.value, label=TAGS[tag])
+    return Option(value=tag.value, label=_(TAGS[tag]))
 
 
 def build_customer_modal(profile: CustomerProfileView) -> View:
@@ -82,23 +89,32 @@ def build_customer_modal(profile: CustomerProfileView) -> View:
         SectionBlock(
             block_id="who",
             text=MarkdownTextObject(
-                text=f"*{name}* · @{escape(profile.handle)} on {escape(profile.network_label)}"
+                text=f"*{name}* · "
+                + _("@{handle} on {network}").format(
+                    handle=escape(profile.handle), network=escape(profile.network_label)
+                )
             ),
         )
     ]
     for identity in profile.identities[1:]:
         linked = ""
         if identity.linked_by and identity.linked_at:
-            linked = f" · linked by {actor(identity.linked_by)} {when(identity.linked_at)}"
+            linked = " · " + _("linked by {user} {when}").format(
+                user=actor(identity.linked_by), when=when(identity.linked_at)
+            )
         blocks.append(
             SectionBlock(
                 block_id=f"identity_{identity.customer_id}",
                 text=MarkdownTextObject(
-                    text=f"🔗 Same person: *@{escape(identity.handle)}* on "
-                    f"{escape(identity.network_label)} ({escape(one_line(identity.name))}){linked}"
+                    text=_("🔗 Same person: *@{handle}* on {network} ({name})").format(
+                        handle=escape(identity.handle),
+                        network=escape(identity.network_label),
+                        name=escape(one_line(identity.name)),
+                    )
+                    + linked
                 ),
                 accessory=ButtonElement(
-                    text="Unlink",
+                    text=_("Unlink"),
                     action_id=Action.CUSTOMER_UNLINK,
                     value=str(identity.link_id),
                 ),
@@ -109,7 +125,7 @@ def build_customer_modal(profile: CustomerProfileView) -> View:
             block_id="identity_actions",
             elements=[
                 ButtonElement(
-                    text="Link an account on another network",
+                    text=_("Link an account on another network"),
                     action_id=Action.CUSTOMER_LINK,
                     value=str(profile.customer_id),
                 )
@@ -121,7 +137,7 @@ def build_customer_modal(profile: CustomerProfileView) -> View:
         SectionBlock(
             block_id="cases",
             text=MarkdownTextObject(
-                text="*Cases*\n" + ("\n".join(lines) if lines else "_None yet._")
+                text=_("*Cases*") + "\n" + ("\n".join(lines) if lines else _("_None yet._"))
             ),
         )
     )
@@ -133,7 +149,7 @@ def build_customer_modal(profile: CustomerProfileView) -> View:
         blocks.append(
             SectionBlock(
                 block_id="notes",
-                text=MarkdownTextObject(text="*Notes*\n" + "\n".join(notes)),
+                text=MarkdownTextObject(text=_("*Notes*") + "\n" + "\n".join(notes)),
             )
         )
     options = [_tag_option(t) for t in CustomerTagName]
@@ -141,7 +157,7 @@ def build_customer_modal(profile: CustomerProfileView) -> View:
     blocks += [
         InputBlock(
             block_id=Field.TAGS,
-            label="Tags",
+            label=_("Tags"),
             optional=True,
             element=CheckboxesElement(
                 action_id=Field.TAGS, options=options, initial_options=chosen or None
@@ -149,7 +165,7 @@ def build_customer_modal(profile: CustomerProfileView) -> View:
         ),
         InputBlock(
             block_id=Field.NOTE,
-            label="Add a note for the team",
+            label=_("Add a note for the team"),
             optional=True,
             element=PlainTextInputElement(action_id=Field.NOTE, multiline=True, max_length=2000),
         ),
@@ -157,9 +173,9 @@ def build_customer_modal(profile: CustomerProfileView) -> View:
     return View(
         type="modal",
         callback_id=Callback.CUSTOMER,
-        title="Customer",
-        submit="Save",
-        close="Close",
+        title=_("Customer"),
+        submit=_("Save"),
+        close=_("Close"),
         private_metadata=json.dumps(
             {"customer_id": profile.customer_id, "case_id": profile.from_case}
         ),
@@ -172,10 +188,12 @@ def _case_line(profile: CustomerProfileView, index: int) -> str:
     parts = [f"#{line.case_id}", escape(line.network_label), when(line.opened_at)]
     if line.intent:
         parts.append(escape(line.intent))
-    parts.append(OUTCOMES[line.outcome])
+    parts.append(_(OUTCOMES[line.outcome]))
     if line.first_response_minutes is not None:
-        parts.append(f"first response in {line.first_response_minutes} min")
-    mark = " ← this case" if line.case_id == profile.from_case else ""
+        parts.append(
+            _("first response in {minutes} min").format(minutes=line.first_response_minutes)
+        )
+    mark = _(" ← this case") if line.case_id == profile.from_case else ""
     return "• " + " · ".join(parts) + mark
 
 
@@ -184,25 +202,26 @@ def build_link_modal(customer_id: int, handle: str, network_label: str) -> View:
     return View(
         type="modal",
         callback_id=Callback.LINK_IDENTITY,
-        title="Link an account",
-        submit="Link",
-        close="Back",
+        title=_("Link an account"),
+        submit=_("Link"),
+        close=_("Back"),
         private_metadata=json.dumps({"customer_id": customer_id}),
         blocks=[
             SectionBlock(
                 block_id="about",
                 text=MarkdownTextObject(
-                    text=f"Who is *@{escape(handle)}* on {escape(network_label)} on another "
-                    "network? Only link accounts you know are the same person; the link is "
-                    "recorded and can be undone."
+                    text=_(
+                        "Who is *@{handle}* on {network} on another network? Only link accounts "
+                        "you know are the same person; the link is recorded and can be undone."
+                    ).format(handle=escape(handle), network=escape(network_label))
                 ),
             ),
             InputBlock(
                 block_id=Field.OTHER_CUSTOMER,
-                label="The same person's account",
+                label=_("The same person's account"),
                 element=ExternalDataSelectElement(
                     action_id=Action.CUSTOMER_PICK,
-                    placeholder="Type a handle or a name…",
+                    placeholder=_("Type a handle or a name…"),
                     min_query_length=1,
                 ),
             ),
@@ -214,7 +233,8 @@ def build_customer_options(matches: Sequence[tuple[int, str, str, str]]) -> dict
     """Options of the link picker: (customer id, handle, name, network label) each."""
     options = []
     for customer_id, handle, name, label in matches:
-        text = f"@{handle} on {label}" + (f" ({one_line(name)})" if name else "")
+        text = _("@{handle} on {network}").format(handle=handle, network=label)
+        text += f" ({one_line(name)})" if name else ""
         options.append(
             Option(value=str(customer_id), label=text if len(text) <= 75 else text[:74] + "…")
         )

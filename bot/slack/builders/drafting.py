@@ -17,28 +17,36 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.i18n import N_, _
 from bot.knowledge.reactions import Reaction
 from bot.knowledge.views import DraftAdvice, DraftKnowledge, PastCaseView, SpellingStatus
 from bot.slack.builders.common import when
 from bot.slack.ids import Action
 from bot.slack.text import cut_escaped, escape
 
-LANGUAGE_NAMES = {"es": "Spanish", "en": "English", "pt": "Portuguese", "fr": "French"}
+LANGUAGE_NAMES = {
+    "es": N_("Spanish"),
+    "en": N_("English"),
+    "pt": N_("Portuguese"),
+    "fr": N_("French"),
+}
 REACTIONS = {
-    Reaction.THANKED: "🙏 the customer thanked us",
-    Reaction.ANGRY: "😠 the customer wrote again, unhappy",
-    Reaction.WROTE_AGAIN: "💬 the customer wrote again",
-    Reaction.NOTHING: "the customer did not write again",
+    Reaction.THANKED: N_("🙏 the customer thanked us"),
+    Reaction.ANGRY: N_("😠 the customer wrote again, unhappy"),
+    Reaction.WROTE_AGAIN: N_("💬 the customer wrote again"),
+    Reaction.NOTHING: N_("the customer did not write again"),
 }
 TONE = {
-    "negative": "reads negative: consider acknowledging the customer's problem first",
-    "blaming": "may read as blaming",
-    "sarcastic": "may read as sarcastic",
+    "negative": N_("reads negative: consider acknowledging the customer's problem first"),
+    "blaming": N_("may read as blaming"),
+    "sarcastic": N_("may read as sarcastic"),
 }
 
 
 def language_name(code: str | None) -> str:
-    return LANGUAGE_NAMES.get(code or "", code or "another language")
+    if code in LANGUAGE_NAMES:
+        return _(LANGUAGE_NAMES[code])
+    return code or _("another language")
 
 
 def knowledge_metadata(knowledge: DraftKnowledge | None) -> dict[str, Any]:
@@ -57,7 +65,7 @@ def saved_reply_picker(knowledge: DraftKnowledge) -> list[Block]:
             elements=[
                 ExternalDataSelectElement(
                     action_id=Action.SAVED_REPLY_PICK,
-                    placeholder="Start from a saved reply…",
+                    placeholder=_("Start from a saved reply…"),
                     min_query_length=0,
                 )
             ],
@@ -68,16 +76,16 @@ def saved_reply_picker(knowledge: DraftKnowledge) -> list[Block]:
 def _spelling_line(advice: DraftAdvice) -> str | None:
     language = language_name(advice.language)
     if advice.spelling_status == SpellingStatus.LOADING:
-        return "✍️ Spelling: the dictionaries are still loading; check again in a moment."
+        return _("✍️ Spelling: the dictionaries are still loading; check again in a moment.")
     if advice.spelling_status == SpellingStatus.UNSUPPORTED:
-        return f"✍️ Spelling: no dictionary for {escape(language)}."
+        return _("✍️ Spelling: no dictionary for {language}.").format(language=escape(language))
     if not advice.spelling:
-        return f"✍️ Spelling ({escape(language)}): nothing to flag."
+        return _("✍️ Spelling ({language}): nothing to flag.").format(language=escape(language))
     shown = []
     for flag in advice.spelling:
-        better = ", ".join(escape(s) for s in flag.suggestions) or "no suggestion"
+        better = ", ".join(escape(s) for s in flag.suggestions) or _("no suggestion")
         shown.append(f"*{escape(flag.word)}* → {better}")
-    return f"✍️ Spelling ({escape(language)}): " + " · ".join(shown)
+    return _("✍️ Spelling ({language}): ").format(language=escape(language)) + " · ".join(shown)
 
 
 def advice_lines(advice: DraftAdvice) -> list[str]:
@@ -85,13 +93,16 @@ def advice_lines(advice: DraftAdvice) -> list[str]:
     lines = [line for line in [_spelling_line(advice)] if line]
     for remark in advice.tone:
         phrase = f" (“{escape(remark.phrase)}”)" if remark.phrase else ""
-        lines.append(f"🗣️ Tone: {TONE.get(remark.kind, remark.kind)}{phrase}.")
+        said = _(TONE[remark.kind]) if remark.kind in TONE else remark.kind
+        lines.append(_("🗣️ Tone: {remark}").format(remark=said) + f"{phrase}.")
     if advice.length:
         lines.append(f"📏 {escape(advice.length)}")
     if advice.customer_language:
         lines.append(
-            f"🌐 The customer wrote in {escape(language_name(advice.customer_language))}; "
-            f"this reply reads as {escape(language_name(advice.language))}."
+            _("🌐 The customer wrote in {customer}; this reply reads as {reply}.").format(
+                customer=escape(language_name(advice.customer_language)),
+                reply=escape(language_name(advice.language)),
+            )
         )
     return lines
 
@@ -103,9 +114,14 @@ def drafting_help(knowledge: DraftKnowledge) -> list[Block]:
     if advice is not None:
         lines = advice_lines(advice)
         if knowledge.warned:
-            lines.append("Press *Save draft* again to save it as it is.")
+            lines.append(_("Press *Save draft* again to save it as it is."))
         if not advice.has_warnings and advice.spelling_status == SpellingStatus.CHECKED:
-            lines = [lines[0].replace("nothing to flag", "nothing to flag; tone reads fine")]
+            language = escape(language_name(advice.language))
+            lines = [
+                _("✍️ Spelling ({language}): nothing to flag; tone reads fine.").format(
+                    language=language
+                )
+            ]
         blocks.append(
             ContextBlock(
                 block_id="drafting_help",
@@ -115,7 +131,9 @@ def drafting_help(knowledge: DraftKnowledge) -> list[Block]:
     blocks.append(
         ActionsBlock(
             block_id="draft_tools",
-            elements=[ButtonElement(text="Check spelling and tone", action_id=Action.CHECK_DRAFT)],
+            elements=[
+                ButtonElement(text=_("Check spelling and tone"), action_id=Action.CHECK_DRAFT)
+            ],
         )
     )
     return blocks
@@ -130,14 +148,13 @@ def _past_case_text(past: PastCaseView) -> str:
     if past.intent:
         about.append(escape(past.intent))
     if past.closed_at:
-        about.append(f"closed {when(past.closed_at)}")
-    header = f"*{round(past.similarity * 100)}% similar* · " + " · ".join(about)
+        about.append(_("closed {when}").format(when=when(past.closed_at)))
+    header = _("*{percent} similar*").format(percent=f"{round(past.similarity * 100)}%")
+    header += " · " + " · ".join(about)
     said = cut_escaped(" ".join(past.customer_text.split()), 300)
     reply = cut_escaped(past.reply_template, 1500)
-    return (
-        f"{header}\n>{said}\n✅ *Approved reply:* {reply}\n"
-        f"_{REACTIONS.get(past.reaction, past.reaction)}_"
-    )
+    reaction = _(REACTIONS[past.reaction]) if past.reaction in REACTIONS else past.reaction
+    return f"{header}\n>{said}\n" + _("✅ *Approved reply:*") + f" {reply}\n_{reaction}_"
 
 
 def past_cases(knowledge: DraftKnowledge) -> list[Block]:
@@ -146,7 +163,7 @@ def past_cases(knowledge: DraftKnowledge) -> list[Block]:
         return [
             ContextBlock(
                 block_id="similar_loading",
-                elements=[MarkdownTextObject(text="🔎 Looking for similar past cases…")],
+                elements=[MarkdownTextObject(text=_("🔎 Looking for similar past cases…"))],
             )
         ]
     if not knowledge.past_cases:
@@ -156,7 +173,7 @@ def past_cases(knowledge: DraftKnowledge) -> list[Block]:
         SectionBlock(
             block_id="similar_title",
             text=MarkdownTextObject(
-                text="*How the team answered similar cases* (customers' data masked)"
+                text=_("*How the team answered similar cases* (customers' data masked)")
             ),
         ),
     ]
@@ -166,7 +183,7 @@ def past_cases(knowledge: DraftKnowledge) -> list[Block]:
                 block_id=f"similar_{past.case_id}",
                 text=MarkdownTextObject(text=_past_case_text(past)),
                 accessory=ButtonElement(
-                    text="Use this reply",
+                    text=_("Use this reply"),
                     action_id=Action.COPY_PAST_REPLY,
                     value=json.dumps({"case": past.case_id, "draft": past.reply_draft_id}),
                 ),

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.i18n import _
 from bot.slack.builders.common import Message, actor, plain, when
 from bot.slack.ids import Action
 from bot.slack.text import SECTION_TEXT_LIMIT, cut_escaped, escape, link
@@ -22,13 +23,13 @@ from bot.slack.views import HistoryEntry, OriginalPost
 
 def build_claimed_elsewhere(case_id: int, owner: str) -> Message:
     """The ephemeral for an agent who lost the race to claim."""
-    text = f"Already claimed by <@{escape(owner)}>."
+    text = _("Already claimed by {user}.").format(user=f"<@{escape(owner)}>")
     return text, [
         SectionBlock(block_id="claimed", text=MarkdownTextObject(text=text)),
         ActionsBlock(
             block_id="take_over",
             elements=[
-                ButtonElement(text="Take over", action_id=Action.TAKE_OVER, value=str(case_id))
+                ButtonElement(text=_("Take over"), action_id=Action.TAKE_OVER, value=str(case_id))
             ],
         ),
     ]
@@ -39,30 +40,32 @@ def build_moved_to_private(
 ) -> Message:
     """The clicker's ephemeral after Move to private: what was drafted, and why not more."""
     if public_draft is not None:
-        text = (
-            f"Drafted a public reply inviting the customer to a private conversation "
-            f"(#{public_draft}) and a private message for the details (#{private_draft}). "
-            "Both wait for approval in the thread; approving one leaves the other waiting."
-        )
+        text = _(
+            "Drafted a public reply inviting the customer to a private conversation "
+            "(#{public}) and a private message for the details (#{private}). Both wait for "
+            "approval in the thread; approving one leaves the other waiting."
+        ).format(public=public_draft, private=private_draft)
     else:
-        text = (
-            f"Drafted only a private message (#{private_draft}): {escape(why_no_public or '')} "
-            "It waits for approval in the thread."
-        )
+        text = _(
+            "Drafted only a private message (#{private}): {why} It waits for approval in the "
+            "thread."
+        ).format(private=private_draft, why=escape(why_no_public or ""))
     return plain(text)
 
 
 def build_original_posts(case_id: int, posts: Sequence[OriginalPost]) -> Message:
     """The unmasked posts of a case, for one approver's eyes (an ephemeral message)."""
-    title = f"🔓 Original text of case #{case_id}, personal data included"
+    title = _("🔓 Original text of case #{number}, personal data included").format(number=case_id)
     blocks: list[Block] = [
         SectionBlock(block_id="original_title", text=MarkdownTextObject(text=f"*{title}*")),
         ContextBlock(
             block_id="original_note",
             elements=[
                 MarkdownTextObject(
-                    text="Only you can see this, and your viewing was recorded in the case "
-                    "history. Do not copy it into the thread."
+                    text=_(
+                        "Only you can see this, and your viewing was recorded in the case "
+                        "history. Do not copy it into the thread."
+                    )
                 )
             ],
         ),
@@ -80,7 +83,7 @@ def build_original_posts(case_id: int, posts: Sequence[OriginalPost]) -> Message
         blocks.append(
             SectionBlock(
                 block_id="original_none",
-                text=MarkdownTextObject(text="_No post of this case holds personal data._"),
+                text=MarkdownTextObject(text=_("_No post of this case holds personal data._")),
             )
         )
     return title, blocks
@@ -100,16 +103,18 @@ def build_history(case_id: int, entries: Sequence[HistoryEntry]) -> Message:
             body = "…\n" + body
             break
         body = line + ("\n" + body if body else "")
-    text = f"History of case #{case_id}"
+    text = _("History of case #{number}").format(number=case_id)
     return text, [
         SectionBlock(block_id="history_title", text=MarkdownTextObject(text=f"*{text}*")),
-        SectionBlock(block_id="history", text=MarkdownTextObject(text=body or "_(nothing yet)_")),
+        SectionBlock(
+            block_id="history", text=MarkdownTextObject(text=body or _("_(nothing yet)_"))
+        ),
     ]
 
 
 def build_stale_confirmation(draft_id: int) -> Message:
     """Asked before approving a draft written before the customer's latest post."""
-    text = (
+    text = _(
         "The customer wrote again after this draft was written, so it may be out of date. "
         "Read the thread first. Approve anyway?"
     )
@@ -119,7 +124,7 @@ def build_stale_confirmation(draft_id: int) -> Message:
             block_id="stale_actions",
             elements=[
                 ButtonElement(
-                    text="Approve anyway",
+                    text=_("Approve anyway"),
                     action_id=Action.APPROVE_STALE,
                     value=str(draft_id),
                     style="danger",

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.i18n import N_, _
 from bot.reports.views import CaseLine, CaseList, HomeView, TodayView
 from bot.slack.builders.common import when
 from bot.slack.builders.reports import duration, percent
@@ -23,11 +24,11 @@ from storage.enums import CaseStatus
 
 MAX_HOME_BLOCKS = 100
 STATUS_MARKS = {
-    CaseStatus.NEW: "🆕 new",
-    CaseStatus.CLAIMED: "🙋 claimed",
-    CaseStatus.ESCALATED: "🚨 escalated",
-    CaseStatus.REPLIED: "✅ replied",
-    CaseStatus.CLOSED: "🔒 closed",
+    CaseStatus.NEW: N_("🆕 new"),
+    CaseStatus.CLAIMED: N_("🙋 claimed"),
+    CaseStatus.ESCALATED: N_("🚨 escalated"),
+    CaseStatus.REPLIED: N_("✅ replied"),
+    CaseStatus.CLOSED: N_("🔒 closed"),
 }
 
 
@@ -36,13 +37,13 @@ def thread_link(line: CaseLine) -> str:
     if not line.thread.exists:
         return ""
     ts = (line.thread.ts or "").replace(".", "")
-    return " · " + link(f"https://slack.com/archives/{line.thread.channel}/p{ts}", "thread")
+    return " · " + link(f"https://slack.com/archives/{line.thread.channel}/p{ts}", _("thread"))
 
 
 def case_text(line: CaseLine, *, owner: bool = False) -> str:
     """`*P1* 𝕏 @handle · 🙋 claimed · ⏱ 10:30 · thread` then the first post, masked."""
     parts = [f"*{line.priority}* {line.network.icon} @{escape(line.handle)}".strip()]
-    parts.append(STATUS_MARKS.get(line.status, line.status))
+    parts.append(_(STATUS_MARKS[line.status]) if line.status in STATUS_MARKS else line.status)
     if owner and line.owner:
         parts.append(f"<@{escape(line.owner)}>")
     if line.respond_by and line.status in (
@@ -63,11 +64,19 @@ def case_text(line: CaseLine, *, owner: bool = False) -> str:
 def today_fields(today: TodayView) -> list[MarkdownTextObject]:
     rate = today.responsiveness
     pairs = [
-        ("Answered today", f"{today.answered:,}"),
-        ("Waiting", f"{today.queue.waiting:,} ({today.queue.unclaimed:,} unclaimed)"),
-        ("Overdue", f"{today.queue.overdue:,}" + (" ⚠️" if today.queue.overdue else "")),
-        ("Response rate so far", f"{percent(rate.rate)} of {rate.messages}"),
-        ("Response time so far", duration(rate.response_time)),
+        (_("Answered today"), f"{today.answered:,}"),
+        (
+            _("Waiting"),
+            _("{waiting} ({unclaimed} unclaimed)").format(
+                waiting=f"{today.queue.waiting:,}", unclaimed=f"{today.queue.unclaimed:,}"
+            ),
+        ),
+        (_("Overdue"), f"{today.queue.overdue:,}" + (" ⚠️" if today.queue.overdue else "")),
+        (
+            _("Response rate so far"),
+            _("{rate} of {count}").format(rate=percent(rate.rate), count=rate.messages),
+        ),
+        (_("Response time so far"), duration(rate.response_time)),
     ]
     return [MarkdownTextObject(text=f"*{label}*\n{value}") for label, value in pairs]
 
@@ -79,7 +88,7 @@ def _listed(cases: CaseList, *, claim: bool, empty: str, prefix: str) -> list[Bl
     for line in cases.lines:
         accessory = (
             ButtonElement(
-                text="Claim", action_id=Action.HOME_CLAIM, value=str(line.id), style="primary"
+                text=_("Claim"), action_id=Action.HOME_CLAIM, value=str(line.id), style="primary"
             )
             if claim
             else None
@@ -97,7 +106,9 @@ def _listed(cases: CaseList, *, claim: bool, empty: str, prefix: str) -> list[Bl
                 block_id=f"{prefix}_more",
                 elements=[
                     MarkdownTextObject(
-                        text=f"…and {cases.more} more. `/carethread {prefix}` lists them."
+                        text=_("…and {count} more. `{command}` lists them.").format(
+                            count=cases.more, command=f"/carethread {prefix}"
+                        )
                     )
                 ],
             )
@@ -116,7 +127,9 @@ def build_home(view: HomeView) -> View:
             block_id="updated",
             elements=[
                 MarkdownTextObject(
-                    text=f"Updated {when(view.updated_at)} · `/carethread stats 7d` for the week"
+                    text=_("Updated {when} · `{command}` for the week").format(
+                        when=when(view.updated_at), command="/carethread stats 7d"
+                    )
                 )
             ],
         ),
@@ -124,16 +137,16 @@ def build_home(view: HomeView) -> View:
     if view.is_agent:
         blocks += [
             DividerBlock(block_id="mine_divider"),
-            HeaderBlock(block_id="mine_title", text="My cases"),
+            HeaderBlock(block_id="mine_title", text=_("My cases")),
         ]
         blocks += _listed(
-            view.mine, claim=False, empty="Nothing assigned to you. 🎉", prefix="mine"
+            view.mine, claim=False, empty=_("Nothing assigned to you. 🎉"), prefix="mine"
         )
     blocks += [
         DividerBlock(block_id="queue_divider"),
-        HeaderBlock(block_id="queue_title", text="The queue"),
+        HeaderBlock(block_id="queue_title", text=_("The queue")),
     ]
     blocks += _listed(
-        view.queue, claim=True, empty="Nobody is waiting unclaimed. 🎉", prefix="queue"
+        view.queue, claim=True, empty=_("Nobody is waiting unclaimed. 🎉"), prefix="queue"
     )
     return View(type="home", blocks=blocks[:MAX_HOME_BLOCKS])

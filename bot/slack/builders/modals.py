@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.i18n import _
 from bot.slack.builders.common import window_text
 from bot.slack.builders.drafting import (
     drafting_help,
@@ -42,7 +43,8 @@ def build_draft_modal(form: DraftFormView) -> View:
         SectionBlock(
             block_id="context",
             text=MarkdownTextObject(
-                text=f"*@{escape(form.customer_handle)} wrote:*\n"
+                text=_("*@{handle} wrote:*").format(handle=escape(form.customer_handle))
+                + "\n"
                 + cut_escaped(form.post_text, 2500, "…")
                 + f"\n{link(form.post_url, form.network.link_label)}"
             ),
@@ -52,7 +54,7 @@ def build_draft_modal(form: DraftFormView) -> View:
             # A new version of the box when the bot replaced the text: Slack keeps what was
             # typed for an unchanged block id, so the replacement would not show otherwise.
             block_id=versioned(Field.TEXT, form.text_version),
-            label="Reply",
+            label=_("Reply"),
             element=PlainTextInputElement(
                 action_id=Field.TEXT, multiline=True, initial_value=form.text or None
             ),
@@ -66,7 +68,7 @@ def build_draft_modal(form: DraftFormView) -> View:
     blocks.append(
         InputBlock(
             block_id=Field.VISIBILITY,
-            label="Send as",
+            label=_("Send as"),
             element=RadioButtonsElement(
                 action_id=Field.VISIBILITY, options=options, initial_option=chosen
             ),
@@ -96,8 +98,8 @@ def build_draft_modal(form: DraftFormView) -> View:
         metadata["link_seen"] = True
     return _modal(
         Callback.DRAFT,
-        "Edit draft" if form.draft_id else "Draft a reply",
-        "Save draft",
+        _("Edit draft") if form.draft_id else _("Draft a reply"),
+        _("Save draft"),
         metadata,
         blocks,
     )
@@ -106,18 +108,18 @@ def build_draft_modal(form: DraftFormView) -> View:
 def _waiting_input(asks_customer: bool | None) -> InputBlock:
     """After this reply, are we waiting on the customer? Unset lets the text decide."""
     options = [
-        Option(value=Waiting.YES, label="Waiting on the customer (pause the response timer)"),
-        Option(value=Waiting.NO, label="Not waiting on the customer"),
+        Option(value=Waiting.YES, label=_("Waiting on the customer (pause the response timer)")),
+        Option(value=Waiting.NO, label=_("Not waiting on the customer")),
     ]
     chosen = None if asks_customer is None else options[0 if asks_customer else 1]
     return InputBlock(
         block_id=Field.WAITING,
-        label="After this reply",
+        label=_("After this reply"),
         optional=True,
         element=RadioButtonsElement(
             action_id=Field.WAITING, options=options, initial_option=chosen
         ),
-        hint="Leave unset and a reply that asks a question (?) pauses the timer.",
+        hint=_("Leave unset and a reply that asks a question (?) pauses the timer."),
     )
 
 
@@ -135,11 +137,12 @@ def _link_warning(form: DraftFormView) -> list[Block]:
         blocks[0] = SectionBlock(
             block_id="link_cost",
             text=MarkdownTextObject(
-                text=f"💸 {escape(form.link_notice)}\n*Without the link:* "
+                text=f"💸 {escape(form.link_notice)}\n"
+                + _("*Without the link:* ")
                 + cut_escaped(form.link_free_text, 2000)
             ),
             accessory=ButtonElement(
-                text="Use this wording",
+                text=_("Use this wording"),
                 action_id=Action.LINK_FREE,
                 value=form.link_free_text[:2000],
             ),
@@ -170,7 +173,9 @@ def _visibility_options(publicly_replyable: bool, network_label: str) -> list[Op
     public = Option(
         value=Visibility.PUBLIC,
         label=visibility_label(Visibility.PUBLIC, network_label),
-        description=None if publicly_replyable else f"Not allowed by {network_label} for this post",
+        description=None
+        if publicly_replyable
+        else _("Not allowed by {network} for this post").format(network=network_label),
     )
     return [public, private] if publicly_replyable else [private, public]
 
@@ -184,7 +189,7 @@ def _modal(
         callback_id=callback,
         title=title,
         submit=submit,
-        close="Cancel",
+        close=_("Cancel"),
         private_metadata=json.dumps(metadata),
         blocks=blocks,
     )
@@ -193,13 +198,13 @@ def _modal(
 def build_reject_modal(draft_id: int) -> View:
     return _modal(
         Callback.REJECT,
-        "Reject draft",
-        "Reject",
+        _("Reject draft"),
+        _("Reject"),
         {"draft_id": draft_id},
         [
             InputBlock(
                 block_id=Field.REASON,
-                label="Why? The author will see this.",
+                label=_("Why? The author will see this."),
                 element=PlainTextInputElement(
                     action_id=Field.REASON, multiline=True, max_length=500
                 ),
@@ -213,30 +218,32 @@ def build_escalate_modal(case_id: int, teams: Sequence[str]) -> View:
     blocks: list[Block] = [
         InputBlock(
             block_id=Field.TEAM,
-            label="Specialist team",
+            label=_("Specialist team"),
             element=StaticSelectElement(action_id=Field.TEAM, options=options),
         ),
         InputBlock(
             block_id=Field.NOTE,
-            label="Note for the specialists",
+            label=_("Note for the specialists"),
             optional=True,
             element=PlainTextInputElement(action_id=Field.NOTE, multiline=True, max_length=1000),
         ),
     ]
-    return _modal(Callback.ESCALATE, "Escalate case", "Escalate", {"case_id": case_id}, blocks)
+    return _modal(
+        Callback.ESCALATE, _("Escalate case"), _("Escalate"), {"case_id": case_id}, blocks
+    )
 
 
 def build_close_modal(case_id: int) -> View:
-    options = [Option(value=value, label=label) for value, label in CLOSE_REASONS.items()]
+    options = [Option(value=value, label=_(label)) for value, label in CLOSE_REASONS.items()]
     return _modal(
         Callback.CLOSE,
-        "Close case",
-        "Close case",
+        _("Close case"),
+        _("Close case"),
         {"case_id": case_id},
         [
             InputBlock(
                 block_id=Field.REASON,
-                label="Reason",
+                label=_("Reason"),
                 element=RadioButtonsElement(
                     action_id=Field.REASON, options=options, initial_option=options[0]
                 ),
@@ -252,20 +259,22 @@ def build_move_modal(case_id: int, choices: Sequence[ChannelChoice], current: st
         SectionBlock(
             block_id="move_about",
             text=MarkdownTextObject(
-                text=f"The case is in <#{escape(current)}>. Its card moves to the channel you "
-                "pick, with a summary of the thread so far; a link stays behind here."
+                text=_(
+                    "The case is in {channel}. Its card moves to the channel you pick, with a "
+                    "summary of the thread so far; a link stays behind here."
+                ).format(channel=f"<#{escape(current)}>")
             ),
         ),
         InputBlock(
             block_id=Field.CHANNEL,
-            label="Send to",
+            label=_("Send to"),
             element=StaticSelectElement(action_id=Field.CHANNEL, options=options),
         ),
         InputBlock(
             block_id=Field.NOTE,
-            label="Note for the team",
+            label=_("Note for the team"),
             optional=True,
             element=PlainTextInputElement(action_id=Field.NOTE, multiline=True, max_length=1000),
         ),
     ]
-    return _modal(Callback.MOVE, "Send to another team", "Send", {"case_id": case_id}, blocks)
+    return _modal(Callback.MOVE, _("Send to another team"), _("Send"), {"case_id": case_id}, blocks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
+from bot.i18n import _, ngettext
 from bot.slack.builders.card import notification_text
 from bot.slack.builders.common import Message
 from bot.slack.builders.thread import visibility_label
@@ -23,7 +24,9 @@ def channel_mention(channel_id: str) -> str:
 def build_moved_here(move: MoveView, old_thread: str | None) -> Message:
     """The first reply in the case's new thread: who sent it from where, and the thread
     so far in a few lines."""
-    heading = f"↪️ *Sent here from {channel_mention(move.from_channel)}* by <@{escape(move.by)}>"
+    heading = _("↪️ *Sent here from {channel}* by {user}").format(
+        channel=channel_mention(move.from_channel), user=f"<@{escape(move.by)}>"
+    )
     if move.note:
         heading += f"\n>{cut_escaped(one_line(move.note), 1000)}"
     blocks: list[Block] = [
@@ -38,33 +41,41 @@ def build_moved_here(move: MoveView, old_thread: str | None) -> Message:
             SectionBlock(
                 block_id="moved_latest",
                 text=MarkdownTextObject(
-                    text=f"*Latest from @{escape(move.case.customer.handle)}:* {latest}"
+                    text=_("*Latest from @{handle}:*").format(
+                        handle=escape(move.case.customer.handle)
+                    )
+                    + f" {latest}"
                 ),
             )
         )
     if move.replies:
         last = move.replies[-1]
         where = escape(visibility_label(last.visibility, last.network.label))
-        seen = f" · {link(last.external_url, 'see it')}" if last.external_url else ""
+        seen = f" · {link(last.external_url, _('see it'))}" if last.external_url else ""
         text = cut_escaped(one_line(last.text), SECTION_TEXT_LIMIT - 300)
         blocks.append(
             SectionBlock(
                 block_id="moved_reply",
                 text=MarkdownTextObject(
-                    text=f"*Last reply* ({where}, by <@{escape(last.author)}>){seen}:\n>{text}"
+                    text=_("*Last reply* ({where}, by {user})").format(
+                        where=where, user=f"<@{escape(last.author)}>"
+                    )
+                    + f"{seen}:\n>{text}"
                 ),
             )
         )
-    return f"Case #{move.case.id} was sent here from another team's channel.", blocks
+    return _("Case #{number} was sent here from another team's channel.").format(
+        number=move.case.id
+    ), blocks
 
 
 def build_moved_away(move: MoveView, new_card: str | None) -> Message:
     """Left in the old thread: where the case went, and a link to it."""
-    there = link(new_card, "continue in its thread there") if new_card else "continue there"
-    text = (
-        f"➡️ <@{escape(move.by)}> sent this case to {channel_mention(move.to_channel)}: "
-        f"{there}. The customer's new messages, drafts and replies go there from now on."
-    )
+    there = link(new_card, _("continue in its thread there")) if new_card else _("continue there")
+    text = _(
+        "➡️ {user} sent this case to {channel}: {there}. The customer's new messages, drafts "
+        "and replies go there from now on."
+    ).format(user=f"<@{escape(move.by)}>", channel=channel_mention(move.to_channel), there=there)
     return text, [SectionBlock(block_id="moved_away", text=MarkdownTextObject(text=text))]
 
 
@@ -75,26 +86,44 @@ def build_moved_card(move: MoveView, new_card: str | None) -> Message:
     name = escape(one_line(customer.name)) or escape(customer.handle)
     post = move.first_post
     said = cut_escaped(one_line(post.text), 300) if post else ""
-    there = f" · {link(new_card, 'open the case there')}" if new_card else ""
+    there = f" · {link(new_card, _('open the case there'))}" if new_card else ""
     text = (
         f"*{name}* @{escape(customer.handle)}: {said}\n"
-        f"➡️ *Moved to {channel_mention(move.to_channel)}* by <@{escape(move.by)}>{there}"
+        + _("➡️ *Moved to {channel}* by {user}").format(
+            channel=channel_mention(move.to_channel), user=f"<@{escape(move.by)}>"
+        )
+        + there
     )
     notification = notification_text(customer, post.text if post else "")
     return notification, [SectionBlock(block_id="moved", text=MarkdownTextObject(text=text))]
 
 
 def _tally(move: MoveView, old_thread: str | None) -> str:
-    earlier = (
-        link(old_thread, "The conversation so far") if old_thread else "The conversation so far"
-    )
-    parts = [f"{earlier} stays in {channel_mention(move.from_channel)}"]
+    so_far = _("The conversation so far")
+    earlier = link(old_thread, so_far) if old_thread else so_far
+    parts = [
+        _("{conversation} stays in {channel}").format(
+            conversation=earlier, channel=channel_mention(move.from_channel)
+        )
+    ]
     posts = move.customer_posts
-    parts.append(f"{posts} message{'s' if posts != 1 else ''} from the customer")
+    parts.append(
+        ngettext(
+            "{count} message from the customer", "{count} messages from the customer", posts
+        ).format(count=posts)
+    )
     if move.replies:
         count = len(move.replies)
-        parts.append(f"{count} repl{'ies' if count != 1 else 'y'} sent")
+        parts.append(
+            ngettext("{count} reply sent", "{count} replies sent", count).format(count=count)
+        )
     if move.waiting_drafts:
         count = move.waiting_drafts
-        parts.append(f"{count} draft{'s' if count != 1 else ''} waiting for approval there")
+        parts.append(
+            ngettext(
+                "{count} draft waiting for approval there",
+                "{count} drafts waiting for approval there",
+                count,
+            ).format(count=count)
+        )
     return " · ".join(parts)

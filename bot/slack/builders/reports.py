@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.i18n import N_, _
 from bot.metrics.cost import CostEstimate, UsageKind
 from bot.metrics.definitions import Distribution, Responsiveness, Share
 from bot.metrics.queries import misses_per_target
@@ -28,11 +29,11 @@ from bot.slack.text import cut_escaped, escape, link
 
 AGENT_ROWS = 8
 KIND_LABELS = {
-    "read:mentions": "mentions read",
-    "read:search": "search results read",
-    UsageKind.REPLY: "replies",
-    UsageKind.REPLY_WITH_LINK: "replies with a link",
-    UsageKind.PRIVATE: "private messages",
+    "read:mentions": N_("mentions read"),
+    "read:search": N_("search results read"),
+    UsageKind.REPLY: N_("replies"),
+    UsageKind.REPLY_WITH_LINK: N_("replies with a link"),
+    UsageKind.PRIVATE: N_("private messages"),
 }
 
 
@@ -50,7 +51,7 @@ def duration(value: timedelta | None) -> str:
     if minutes < 48 * 60:
         hours, rest = divmod(round(minutes), 60)
         return f"{hours} h {rest:02d} min"
-    return f"{minutes / 1440:.1f} days"
+    return _("{days} days").format(days=f"{minutes / 1440:.1f}")
 
 
 def percent(value: float | None) -> str:
@@ -66,11 +67,18 @@ def _fields(*pairs: tuple[str, str]) -> list[MarkdownTextObject]:
 
 
 def responsiveness_fields(figures: Responsiveness, badge: bool | None) -> list[MarkdownTextObject]:
-    badge_text = {True: "✅ would earn it", False: "❌ not now", None: "— nobody wrote"}[badge]
+    badge_text = {
+        True: _("✅ would earn it"),
+        False: _("❌ not now"),
+        None: _("— nobody wrote"),
+    }[badge]
     return _fields(
-        ("Response rate (Facebook, 30 d)", f"{percent(figures.rate)} of {figures.messages}"),
-        ("Response time (fastest 90 %)", duration(figures.response_time)),
-        ("“Very responsive” badge (7 d)", badge_text),
+        (
+            _("Response rate (Facebook, 30 d)"),
+            _("{rate} of {count}").format(rate=percent(figures.rate), count=figures.messages),
+        ),
+        (_("Response time (fastest 90 %)"), duration(figures.response_time)),
+        (_("“Very responsive” badge (7 d)"), badge_text),
     )
 
 
@@ -79,15 +87,19 @@ def _distribution(name: str, figures: Distribution) -> tuple[str, str]:
         return name, "—"
     return (
         name,
-        f"median {duration(figures.median)} · p90 {duration(figures.p90)} ({figures.count})",
+        _("median {median} · p90 {p90} ({count})").format(
+            median=duration(figures.median), p90=duration(figures.p90), count=figures.count
+        ),
     )
 
 
 def _shares(shares: Sequence[Share]) -> str:
     parts = []
     for share in shares:
-        limit = "1 h" if share.within <= timedelta(hours=1) else "1 day"
-        parts.append(f"{percent(share.fraction)} within {limit}")
+        if share.within <= timedelta(hours=1):
+            parts.append(_("{share} within 1 h").format(share=percent(share.fraction)))
+        else:
+            parts.append(_("{share} within 1 day").format(share=percent(share.fraction)))
     return " · ".join(parts)
 
 
@@ -100,13 +112,20 @@ def cost_lines(costs: Sequence[CostEstimate]) -> list[str]:
     lines = []
     for cost in costs:
         parts = [
-            f"{line.count:,} {KIND_LABELS.get(line.kind, escape(line.kind))} "
-            f"× {money(line.unit_price)}"
+            f"{line.count:,} "
+            + (_(KIND_LABELS[line.kind]) if line.kind in KIND_LABELS else escape(line.kind))
+            + f" × {money(line.unit_price)}"
             for line in cost.lines
         ]
-        unpriced = [f"{n:,} {escape(k)} (no price)" for k, n in cost.unpriced.items()]
+        unpriced = [
+            _("{count} {kind} (no price)").format(count=f"{n:,}", kind=escape(k))
+            for k, n in cost.unpriced.items()
+        ]
         lines.append(
-            f"*{escape(cost.network.upper())} estimated spend: {money(cost.total)}* — "
+            _("*{network} estimated spend: {total}*").format(
+                network=escape(cost.network.upper()), total=money(cost.total)
+            )
+            + " — "
             + "; ".join(parts + unpriced)
             + f"\n_{escape(cost.source)}_"
         )
@@ -136,27 +155,39 @@ def build_stats(
         SectionBlock(
             block_id="now",
             fields=_fields(
-                ("Cases opened", f"{stats.opened:,}"),
-                ("Posts received", f"{stats.volume.posts:,} ({stats.volume.negative:,} negative)"),
-                ("Waiting now", f"{view.queue.waiting:,} ({view.queue.unclaimed:,} unclaimed)"),
-                ("Overdue now", f"{view.queue.overdue:,}"),
+                (_("Cases opened"), f"{stats.opened:,}"),
+                (
+                    _("Posts received"),
+                    _("{count} ({negative} negative)").format(
+                        count=f"{stats.volume.posts:,}", negative=f"{stats.volume.negative:,}"
+                    ),
+                ),
+                (
+                    _("Waiting now"),
+                    _("{waiting} ({unclaimed} unclaimed)").format(
+                        waiting=f"{view.queue.waiting:,}", unclaimed=f"{view.queue.unclaimed:,}"
+                    ),
+                ),
+                (_("Overdue now"), f"{view.queue.overdue:,}"),
             ),
         ),
         SectionBlock(
             block_id="times",
             fields=_fields(
-                _distribution("First response", stats.first_response),
-                _distribution("Next response", stats.next_response),
-                _distribution("Resolution", stats.resolution),
-                ("Answered", _shares(stats.shares) or "—"),
+                _distribution(_("First response"), stats.first_response),
+                _distribution(_("Next response"), stats.next_response),
+                _distribution(_("Resolution"), stats.resolution),
+                (_("Answered"), _shares(stats.shares) or "—"),
             ),
         ),
         SectionBlock(
             block_id="targets",
             text=MarkdownTextObject(
-                text="*Missed response targets:* "
+                text=_("*Missed response targets:* ")
                 + " · ".join(
-                    f"{p} {misses.get(p, 0)} (target {duration(view.targets[p])})"
+                    _("{priority} {count} (target {target})").format(
+                        priority=p, count=misses.get(p, 0), target=duration(view.targets[p])
+                    )
                     for p in sorted(view.targets)
                 )
             ),
@@ -165,27 +196,37 @@ def build_stats(
             block_id="volume",
             elements=[
                 MarkdownTextObject(
-                    text=f"*By network* {_counts(stats.volume.by_network)}  "
-                    f"*intent* {_counts(stats.volume.by_intent)}  "
-                    f"*sentiment* {_counts(stats.volume.by_sentiment)}  "
-                    f"*language* {_counts(stats.volume.by_language)}  "
-                    f"*priority* {_counts(stats.volume.by_priority)}"
+                    text=_(
+                        "*By network* {network}  *intent* {intent}  *sentiment* {sentiment}  "
+                        "*language* {language}  *priority* {priority}"
+                    ).format(
+                        network=_counts(stats.volume.by_network),
+                        intent=_counts(stats.volume.by_intent),
+                        sentiment=_counts(stats.volume.by_sentiment),
+                        language=_counts(stats.volume.by_language),
+                        priority=_counts(stats.volume.by_priority),
+                    )
                 )
             ],
         ),
     ]
     if stats.agents:
         rows = [
-            f"<@{escape(a.agent)}> claimed {a.claimed} · replied {a.replied} · "
-            f"median {duration(a.median_response)}"
+            _("{user} claimed {claimed} · replied {replied} · median {median}").format(
+                user=f"<@{escape(a.agent)}>",
+                claimed=a.claimed,
+                replied=a.replied,
+                median=duration(a.median_response),
+            )
             for a in stats.agents[:AGENT_ROWS]
         ]
         more = len(stats.agents) - AGENT_ROWS
         if more > 0:
-            rows.append(f"_and {more} more_")
+            rows.append(_("_and {count} more_").format(count=more))
         blocks.append(
             SectionBlock(
-                block_id="agents", text=MarkdownTextObject(text="*Per agent*\n" + "\n".join(rows))
+                block_id="agents",
+                text=MarkdownTextObject(text=_("*Per agent*") + "\n" + "\n".join(rows)),
             )
         )
     spend = cost_lines(view.costs)
@@ -197,8 +238,11 @@ def build_stats(
         )
     rate = percent(report.facebook.thirty_days.rate)
     text = (
-        f"{heading}: {stats.opened} cases, response rate {rate}, "
-        f"first response median {duration(stats.first_response.median)}"
+        heading
+        + ": "
+        + _("{count} cases, response rate {rate}, first response median {median}").format(
+            count=stats.opened, rate=rate, median=duration(stats.first_response.median)
+        )
     )
     return text, blocks
 
@@ -233,14 +277,20 @@ class SpikeView:
 def build_spike_alert(view: SpikeView) -> Message:
     """One message per episode, rebuilt whole on every update."""
     icon = "🚨" if view.severity == Severity.CRISIS else "⚠️"
-    label = "Crisis" if view.severity == Severity.CRISIS else "Spike"
-    headline = (
-        f"{icon} {label}: {view.negative:,} negative posts ({view.posts:,} in all) about "
-        f"@{view.brand} in the last {view.window_minutes} min"
+    label = _("Crisis") if view.severity == Severity.CRISIS else _("Spike")
+    headline = f"{icon} {label}: " + _(
+        "{negative} negative posts ({posts} in all) about @{brand} in the last {minutes} min"
+    ).format(
+        negative=f"{view.negative:,}",
+        posts=f"{view.posts:,}",
+        brand=view.brand,
+        minutes=view.window_minutes,
     )
-    usual = (
-        f"Usually {view.baseline_negative:.0f} negative and {view.baseline_posts:.0f} in all "
-        f"{view.usual_when}. Started {when(view.started_at)}."
+    usual = _("Usually {negative} negative and {posts} in all {usual}. Started {when}.").format(
+        negative=f"{view.baseline_negative:.0f}",
+        posts=f"{view.baseline_posts:.0f}",
+        usual=view.usual_when,
+        when=when(view.started_at),
     )
     blocks: list[Block] = [
         SectionBlock(block_id="headline", text=MarkdownTextObject(text=f"*{escape(headline)}*")),
@@ -252,12 +302,19 @@ def build_spike_alert(view: SpikeView) -> Message:
     if view.terms:
         terms = " · ".join(f"`{escape(t)}`" for t in view.terms)
         blocks.append(
-            SectionBlock(block_id="terms", text=MarkdownTextObject(text=f"*Top terms:* {terms}"))
+            SectionBlock(
+                block_id="terms", text=MarkdownTextObject(text=_("*Top terms:*") + f" {terms}")
+            )
         )
     if view.examples:
         lines = [
-            f"• Case #{e.case_id} · @{escape(e.handle)}: {cut_escaped(e.snippet, 200)} "
-            f"({link(e.url, e.network_label)})"
+            "• "
+            + _("Case #{number} · @{handle}: {text} ({link})").format(
+                number=e.case_id,
+                handle=escape(e.handle),
+                text=cut_escaped(e.snippet, 200),
+                link=link(e.url, e.network_label),
+            )
             for e in view.examples
         ]
         blocks.append(
@@ -268,7 +325,9 @@ def build_spike_alert(view: SpikeView) -> Message:
             ContextBlock(
                 block_id="ended",
                 elements=[
-                    MarkdownTextObject(text=f"✅ Back to normal since {when(view.ended_at)}.")
+                    MarkdownTextObject(
+                        text=_("✅ Back to normal since {when}.").format(when=when(view.ended_at))
+                    )
                 ],
             )
         )

@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.i18n import N_, _
 from bot.knowledge.placeholders import KNOWN
 from bot.knowledge.views import LibraryView, SavedReplyView
 from bot.slack.builders.drafting import language_name
@@ -34,12 +35,15 @@ from storage.enums import SavedReplyKind
 
 # Modals hold at most 100 blocks; the library shows the replies that fit.
 MAX_SHOWN = 90
-KIND_LABELS = {SavedReplyKind.REPLY: "Full reply", SavedReplyKind.HOLDING: "Holding reply"}
+KIND_LABELS = {
+    SavedReplyKind.REPLY: N_("Full reply"),
+    SavedReplyKind.HOLDING: N_("Holding reply"),
+}
 INTENT_LABELS = {
-    "complaint": "Complaint",
-    "question": "Question",
-    "praise": "Praise",
-    "other": "Other",
+    "complaint": N_("Complaint"),
+    "question": N_("Question"),
+    "praise": N_("Praise"),
+    "other": N_("Other"),
 }
 ANY = "any"
 ONE_TAP_VALUE = "one_tap"
@@ -56,7 +60,7 @@ def build_saved_reply_options(
     """What the options request is answered with: suggested replies first, in a group."""
     groups = []
     if suggested:
-        label = f"Suggested for this case ({language_name(language)})"
+        label = _("Suggested for this case ({language})").format(language=language_name(language))
         groups.append(
             OptionGroup(
                 label=label[:75],
@@ -66,7 +70,7 @@ def build_saved_reply_options(
     if others:
         groups.append(
             OptionGroup(
-                label="Other saved replies",
+                label=_("Other saved replies"),
                 options=[Option(value=str(r.id), label=_option_label(r)) for r in others],
             )
         )
@@ -77,10 +81,11 @@ def build_saved_reply_options(
 
 def _about(reply: SavedReplyView, networks: dict[str, str]) -> str:
     parts = [escape(language_name(reply.language))]
-    parts.append(escape(INTENT_LABELS.get(reply.intent or "", "any intent")))
-    parts.append(escape(networks.get(reply.network or "", "any network")))
+    intent = reply.intent or ""
+    parts.append(escape(_(INTENT_LABELS[intent]) if intent in INTENT_LABELS else _("any intent")))
+    parts.append(escape(networks.get(reply.network or "", _("any network"))))
     if reply.kind == SavedReplyKind.HOLDING:
-        parts.append("⏳ holding reply")
+        parts.append(_("⏳ holding reply"))
     return " · ".join(parts)
 
 
@@ -93,7 +98,7 @@ def build_library_modal(library: LibraryView) -> View:
                 block_id="library_actions",
                 elements=[
                     ButtonElement(
-                        text="Add a saved reply", action_id=Action.LIBRARY_ADD, style="primary"
+                        text=_("Add a saved reply"), action_id=Action.LIBRARY_ADD, style="primary"
                     ),
                     CheckboxesElement(
                         action_id=Action.LIBRARY_ONE_TAP,
@@ -104,14 +109,16 @@ def build_library_modal(library: LibraryView) -> View:
             )
         )
     else:
-        state = "without approval" if library.one_tap_holding else "through the usual approval"
+        if library.one_tap_holding:
+            state = _("Holding replies go out without approval.")
+        else:
+            state = _("Holding replies go out through the usual approval.")
         blocks.append(
             ContextBlock(
                 block_id="library_readonly",
                 elements=[
                     MarkdownTextObject(
-                        text="Only leads can add, edit or retire saved replies. "
-                        f"Holding replies go out {state}."
+                        text=_("Only leads can add, edit or retire saved replies.") + " " + state
                     )
                 ],
             )
@@ -120,7 +127,7 @@ def build_library_modal(library: LibraryView) -> View:
         blocks.append(
             SectionBlock(
                 block_id="library_empty",
-                text=MarkdownTextObject(text="_No saved replies yet._"),
+                text=MarkdownTextObject(text=_("_No saved replies yet._")),
             )
         )
     for reply in library.replies[:MAX_SHOWN]:
@@ -133,8 +140,8 @@ def build_library_modal(library: LibraryView) -> View:
             menu = OverflowMenuElement(
                 action_id=Action.LIBRARY_REPLY,
                 options=[
-                    Option(value=f"{LibraryMenu.EDIT}:{reply.id}", label="Edit"),
-                    Option(value=f"{LibraryMenu.RETIRE}:{reply.id}", label="Retire"),
+                    Option(value=f"{LibraryMenu.EDIT}:{reply.id}", label=_("Edit")),
+                    Option(value=f"{LibraryMenu.RETIRE}:{reply.id}", label=_("Retire")),
                 ],
             )
         blocks.append(
@@ -148,8 +155,10 @@ def build_library_modal(library: LibraryView) -> View:
                 block_id="library_more",
                 elements=[
                     MarkdownTextObject(
-                        text=f"{len(library.replies) - MAX_SHOWN} more are not shown here; "
-                        "find them by typing in the draft modal's saved-reply box."
+                        text=_(
+                            "{count} more are not shown here; find them by typing in the draft "
+                            "modal's saved-reply box."
+                        ).format(count=len(library.replies) - MAX_SHOWN)
                     )
                 ],
             )
@@ -157,8 +166,8 @@ def build_library_modal(library: LibraryView) -> View:
     return View(
         type="modal",
         callback_id=Callback.SAVED_REPLIES,
-        title="Saved replies",
-        close="Close",
+        title=_("Saved replies"),
+        close=_("Close"),
         private_metadata="{}",
         blocks=blocks,
     )
@@ -167,8 +176,8 @@ def build_library_modal(library: LibraryView) -> View:
 def _one_tap_option() -> Option:
     return Option(
         value=ONE_TAP_VALUE,
-        label="Holding replies go out on one tap, without approval",
-        description="Every change is recorded in the audit log.",
+        label=_("Holding replies go out on one tap, without approval"),
+        description=_("Every change is recorded in the audit log."),
     )
 
 
@@ -193,19 +202,19 @@ def build_saved_reply_editor(
 ) -> View:
     """Add a saved reply, or edit `reply`."""
     placeholders = " ".join("{" + p + "}" for p in KNOWN)
-    kinds = [Option(value=k, label=KIND_LABELS[k]) for k in SavedReplyKind]
+    kinds = [Option(value=k, label=_(KIND_LABELS[k])) for k in SavedReplyKind]
     chosen_kind = reply.kind if reply else kind
     blocks: list[Block] = [
         InputBlock(
             block_id=Field.TITLE,
-            label="Title",
+            label=_("Title"),
             element=PlainTextInputElement(
                 action_id=Field.TITLE, max_length=75, initial_value=reply.title if reply else None
             ),
         ),
         InputBlock(
             block_id=Field.KIND,
-            label="Kind",
+            label=_("Kind"),
             element=RadioButtonsElement(
                 action_id=Field.KIND,
                 options=kinds,
@@ -214,28 +223,30 @@ def build_saved_reply_editor(
         ),
         _static(
             Field.LANGUAGE,
-            "Written in",
+            _("Written in"),
             [Option(value=code, label=language_name(code)) for code in languages],
             reply.language if reply else None,
         ),
         _static(
             Field.INTENT,
-            "Suggested for",
-            [Option(value=ANY, label="Any intent")]
-            + [Option(value=k, label=v) for k, v in INTENT_LABELS.items()],
+            _("Suggested for"),
+            [Option(value=ANY, label=_("Any intent"))]
+            + [Option(value=k, label=_(v)) for k, v in INTENT_LABELS.items()],
             (reply.intent or ANY) if reply else ANY,
         ),
         _static(
             Field.NETWORK,
-            "Network",
-            [Option(value=ANY, label="Any network")]
+            _("Network"),
+            [Option(value=ANY, label=_("Any network"))]
             + [Option(value=name, label=label) for name, label in networks],
             (reply.network or ANY) if reply else ANY,
         ),
         InputBlock(
             block_id=Field.TEXT,
-            label="Text",
-            hint=f"Placeholders: {placeholders}. Holding replies stay short.",
+            label=_("Text"),
+            hint=_("Placeholders: {placeholders}. Holding replies stay short.").format(
+                placeholders=placeholders
+            ),
             element=PlainTextInputElement(
                 action_id=Field.TEXT,
                 multiline=True,
@@ -247,9 +258,9 @@ def build_saved_reply_editor(
     return View(
         type="modal",
         callback_id=Callback.SAVED_REPLY,
-        title="Edit saved reply" if reply else "Add a saved reply",
-        submit="Save",
-        close="Back",
+        title=_("Edit saved reply") if reply else _("Add a saved reply"),
+        submit=_("Save"),
+        close=_("Back"),
         private_metadata=json.dumps({"reply_id": reply.id if reply else None}),
         blocks=blocks,
     )
