@@ -200,7 +200,7 @@ def decided_message(draft: Draft) -> str:
         if draft.visibility == Visibility.PUBLIC:
             return _("Another public reply of this case was approved instead.")
         return _("Another private message of this case was approved instead.")
-    return "This draft is waiting for approval."
+    return _("This draft is waiting for approval.")
 
 
 def _get_draft(session: Session, draft_id: int) -> Draft:

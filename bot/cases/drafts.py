@@ -57,7 +57,9 @@ def public_personal_data(text: str, config: TriageConfig) -> str | None:
     found = outbound_pii(text, config)
     if not found:
         return None
-    return f"This public reply contains personal data ({describe_personal_data(found)})."
+    return _("This public reply contains personal data ({kinds}).").format(
+        kinds=describe_personal_data(found)
+    )
 
 
 def draft_problems(
@@ -76,13 +78,17 @@ def draft_problems(
     """
     errors: dict[str, str] = {}
     if visibility not in (Visibility.PUBLIC, Visibility.PRIVATE):
-        errors[VISIBILITY_FIELD] = "Choose a public reply or a private message."
+        errors[VISIBILITY_FIELD] = _("Choose a public reply or a private message.")
     elif visibility == Visibility.PUBLIC and not network.can_reply_publicly:
-        errors[VISIBILITY_FIELD] = f"Carethread cannot answer publicly on {network.label}."
+        errors[VISIBILITY_FIELD] = _("Carethread cannot answer publicly on {network}.").format(
+            network=network.label
+        )
     elif visibility == Visibility.PRIVATE and not network.can_send_private:
-        errors[VISIBILITY_FIELD] = f"{network.label} has no private messages Carethread can send."
+        errors[VISIBILITY_FIELD] = _(
+            "{network} has no private messages Carethread can send."
+        ).format(network=network.label)
     if not text.strip():
-        errors[TEXT_FIELD] = "The reply is empty: write something first."
+        errors[TEXT_FIELD] = _("The reply is empty: write something first.")
     if VISIBILITY_FIELD in errors and visibility not in (Visibility.PUBLIC, Visibility.PRIVATE):
         return errors
     for field, problem in network.reply_problems(text, visibility, context).items():
@@ -108,7 +114,9 @@ def draft_form(services: Services, case_id: int, draft_id: int | None = None) ->
             VISIBILITY_FIELD
         )
         if not network.can_reply_publicly:
-            public_refusal = f"Carethread cannot answer publicly on {network.label}."
+            public_refusal = _("Carethread cannot answer publicly on {network}.").format(
+                network=network.label
+            )
         visibility = Visibility.PRIVATE if public_refusal else Visibility.PUBLIC
         text = network.draft_prefill(handle, visibility)
         asks: bool | None = None

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from twitter_text import extract_urls
 
+from bot.i18n import _
 from storage.enums import Visibility
 
 READ_PREFIX = "read:"
@@ -141,10 +142,10 @@ def link_notice(prices: PriceList, network_label: str) -> str | None:
         return None
     plain, linked = surcharge
     times = round(linked / plain)
-    return (
-        f"This public reply contains a link: on {network_label} a post with a link costs "
-        f"about {times}× a plain one (${linked:.3f} instead of ${plain:.3f})."
-    )
+    return _(
+        "This public reply contains a link: on {network} a post with a link costs about "
+        "{times}× a plain one ({linked} instead of {plain})."
+    ).format(network=network_label, times=times, linked=f"${linked:.3f}", plain=f"${plain:.3f}")
 
 
 def parse_prices(network: str, raw: str, default: PriceList) -> tuple[PriceList, list[str]]:

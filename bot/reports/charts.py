@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from bot.i18n import _
 from bot.metrics.definitions import DailyPoint
 from storage.enums import Priority
 
@@ -63,8 +64,8 @@ def volume_by_intent(points: Sequence[DailyPoint]) -> bytes:
             color=INTENT_COLOURS.get(intent, "#6d6875"),
         )
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-    axes.set_title("Posts per day by intent", fontsize=14)
-    axes.set_ylabel("posts")
+    axes.set_title(_("Posts per day by intent"), fontsize=14)
+    axes.set_ylabel(_("posts"))
     if intents:
         axes.legend(loc="upper left", fontsize=10, frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
@@ -87,7 +88,7 @@ def response_time_distribution(
         at = target.total_seconds() / 60
         axes.axvline(at, color="#e63946", linestyle="--", linewidth=1.5)
         axes.annotate(
-            f"{priority} target",
+            _("{priority} target").format(priority=priority),
             (at, 1),
             xycoords=("data", "axes fraction"),
             rotation=90,
@@ -96,8 +97,10 @@ def response_time_distribution(
             fontsize=10,
             color="#e63946",
         )
-    axes.set_title(f"First response times ({len(minutes)} cases)", fontsize=14)
-    axes.set_ylabel("cases")
+    axes.set_title(
+        _("First response times ({count} cases)").format(count=len(minutes)), fontsize=14
+    )
+    axes.set_ylabel(_("cases"))
     axes.spines[["top", "right"]].set_visible(False)
     return _png(figure)
 
@@ -118,7 +121,7 @@ def response_rate_trend(points: Sequence[DailyPoint]) -> bytes:
     )
     axes.axhline(BADGE_RATE, color="#2a9d8f", linestyle="--", linewidth=1.5)
     axes.annotate(
-        "90 % badge",
+        _("90 % badge"),
         (0, BADGE_RATE),
         xycoords=("axes fraction", "data"),
         va="bottom",
@@ -126,9 +129,10 @@ def response_rate_trend(points: Sequence[DailyPoint]) -> bytes:
         color="#2a9d8f",
     )
     axes.set_ylim(0, 105)
-    axes.set_ylabel("% answered")
+    axes.set_ylabel(_("% answered"))
     axes.set_title(
-        "Response rate per day" if shown else "Response rate per day (no messages)", fontsize=14
+        _("Response rate per day") if shown else _("Response rate per day (no messages)"),
+        fontsize=14,
     )
     axes.spines[["top", "right"]].set_visible(False)
     return _png(figure)

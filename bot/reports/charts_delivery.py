@@ -8,6 +8,7 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
 
+from bot.i18n import _, in_workspace_language
 from bot.reports.service import load_stats, make_charts, period, upload_charts
 from bot.services import Services
 from bot.slack.builders.common import Message, blocks_as_dicts
@@ -42,13 +43,13 @@ def send_stats(
             services.slack,
             charts,
             channel=channel,
-            comment=f"Carethread charts · {chosen.label}",
+            comment=_("Carethread charts · {period}").format(period=chosen.label),
         )
         images = list(zip(ids, (c.alt_text for c in charts), strict=False))
-        note = "The charts are also in your direct messages with Carethread."
+        note = _("The charts are also in your direct messages with Carethread.")
     except SLACK_FAILURES as exc:
         log.warning("Could not upload the stats charts for %s (%s)", user, slack_error(exc))
-        note = "The charts could not be uploaded this time; the figures are above."
+        note = _("The charts could not be uploaded this time; the figures are above.")
     text, blocks = build_stats(stats, images)
     blocks.append(ContextBlock(block_id="charts_note", elements=[MarkdownTextObject(text=note)]))
     return text, blocks
@@ -59,11 +60,16 @@ def post_report(
 ) -> str | None:
     """Post a report of period `key` to the report channel, its charts in the thread;
     returns the message's ts (None when Slack refused; logged)."""
+    with in_workspace_language():
+        return _post_report(services, key, title, now)
+
+
+def _post_report(services: Services, key: str, title: str, now: datetime | None) -> str | None:
     settings = services.settings
     channel = settings.metrics.channel(settings.slack_channel_id)
     chosen = period(key, now or utcnow(), settings.metrics.report_timezone)
     stats = load_stats(services, chosen)
-    text, blocks = build_stats(stats, title=title)
+    text, blocks = build_stats(stats, title=_(title))
     with best_effort(f"post the {title}"):
         response = services.slack.chat_postMessage(
             channel=channel, text=text, blocks=blocks_as_dicts(blocks), unfurl_links=False
@@ -75,7 +81,7 @@ def post_report(
                 make_charts(stats),
                 channel=channel,
                 thread_ts=ts,
-                comment=f"Charts · {chosen.label}",
+                comment=_("Charts · {period}").format(period=chosen.label),
             )
         return ts
     return None

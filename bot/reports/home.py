@@ -9,6 +9,7 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.i18n import in_language
 from bot.reports.service import load_home
 from bot.services import Services
 from bot.slack.builders.home import build_home
@@ -41,7 +42,9 @@ class HomePublisher:
     def publish(self, services: Services, user: str, notice: str | None = None) -> bool:
         """Build and publish `user`'s Home now; False when Slack refused (logged)."""
         now = utcnow()
-        view = build_home(load_home(services, user, now, notice)).to_dict()
+        # In the user's own language, also when a job (not their click) publishes it.
+        with in_language(services.directory.language(user)):
+            view = build_home(load_home(services, user, now, notice)).to_dict()
         with best_effort(f"publish the Home tab of {user}"):
             services.slack.views_publish(user_id=user, view=view)
             with self._lock:
@@ -66,7 +69,8 @@ class HomePublisher:
                 last = self._shown.get(user)
             if last and now - last[0] < self.throttle:
                 continue
-            view = build_home(load_home(services, user, now)).to_dict()
+            with in_language(services.directory.language(user)):
+                view = build_home(load_home(services, user, now)).to_dict()
             if last and _fingerprint(view) == last[1]:
                 continue
             with best_effort(f"refresh the Home tab of {user}"):

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from bot.i18n import N_
 from bot.jobs import ScheduledJob
 from bot.reports.charts_delivery import post_report
 from bot.reports.spikes import check_spikes
@@ -44,7 +45,7 @@ def make_daily_summary_job(services: Services) -> ScheduledJob | None:
         id=DAILY_JOB_ID,
         name="Daily summary",
         run=lambda: _alone(
-            services, DAILY_JOB_ID, lambda: post_report(services, "yesterday", "Daily summary")
+            services, DAILY_JOB_ID, lambda: post_report(services, "yesterday", N_("Daily summary"))
         ),
         when={
             "trigger": "cron",
@@ -65,7 +66,7 @@ def make_weekly_report_job(services: Services) -> ScheduledJob | None:
         id=WEEKLY_JOB_ID,
         name="Weekly report",
         run=lambda: _alone(
-            services, WEEKLY_JOB_ID, lambda: post_report(services, "lastweek", "Weekly report")
+            services, WEEKLY_JOB_ID, lambda: post_report(services, "lastweek", N_("Weekly report"))
         ),
         when={
             "trigger": "cron",

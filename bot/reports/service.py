@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.cases.common import get_case
 from bot.cases.history import case_history
 from bot.errors import UserFacingError
-from bot.i18n import _
+from bot.i18n import _, current_language
 from bot.metrics.cost import CostEstimate, estimate
 from bot.metrics.definitions import (
     counted_messages,
@@ -39,20 +39,34 @@ def local_midnight(now: datetime, timezone: str) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)
 
 
+def day_label(day: datetime, *, weekday: bool = True) -> str:
+    """ "Tuesday 05 May" in English; "05/05" where month and day names would stay English
+    (strftime speaks the C locale only)."""
+    if current_language() != "en":
+        return f"{day:%d/%m}"
+    return f"{day:%A %d %B}" if weekday else f"{day:%d %B}"
+
+
 def period(key: str, now: datetime, timezone: str = "UTC") -> Period:
     """`today` (since local midnight), `7d` or `30d` (the last 7 or 30 days to now)."""
     key = key.strip().lower() or "today"
     midnight = local_midnight(now, timezone)
     if key == "today":
-        return Period(key, "Today", midnight, now)
+        return Period(key, _("Today"), midnight, now)
     # For the reports: the last whole day and the last whole week (local days).
     if key == "yesterday":
         start = midnight - timedelta(days=1)
-        return Period(key, f"{start:%A %d %B}", start, midnight, [start])
+        return Period(key, day_label(start), start, midnight, [start])
     if key == "lastweek":
         start = midnight - timedelta(days=7)
         week = [start + timedelta(days=n) for n in range(7)]
-        return Period(key, f"Week of {start:%d %B}", start, midnight, week)
+        return Period(
+            key,
+            _("Week of {day}").format(day=day_label(start, weekday=False)),
+            start,
+            midnight,
+            week,
+        )
     if key not in PERIODS:
         raise UserFacingError(
             _("Choose a period: {periods} (not {given}).").format(
@@ -128,8 +142,8 @@ def make_charts(stats: StatsView) -> list[Chart]:
     report = stats.report
     distribution = Chart(
         "first-response-times.png",
-        "First response times",
-        "Histogram of first response times with the response targets marked",
+        _("First response times"),
+        _("Histogram of first response times with the response targets marked"),
         charts.response_time_distribution(report.stats.first_response_times, stats.targets),
     )
     if not stats.period.days:
@@ -140,15 +154,15 @@ def make_charts(stats: StatsView) -> list[Chart]:
     return [
         Chart(
             "volume-by-intent.png",
-            "Posts per day by intent",
-            "Stacked bars of customer posts per day by intent",
+            _("Posts per day by intent"),
+            _("Stacked bars of customer posts per day by intent"),
             charts.volume_by_intent(points),
         ),
         distribution,
         Chart(
             "response-rate.png",
-            "Response rate per day",
-            "Line of the daily response rate against the 90 % badge line",
+            _("Response rate per day"),
+            _("Line of the daily response rate against the 90 % badge line"),
             charts.response_rate_trend(points),
         ),
     ]

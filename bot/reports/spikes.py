@@ -11,6 +11,7 @@ from sqlalchemy import case as when
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.i18n import N_, _, in_workspace_language
 from bot.metrics.spike import (
     Episode,
     Severity,
@@ -194,16 +195,30 @@ def _view(
     )
 
 
+# "on Tuesdays 10:00–11:00 UTC", by datetime.weekday().
+WEEKDAYS = (
+    N_("on Mondays {hours}"),
+    N_("on Tuesdays {hours}"),
+    N_("on Wednesdays {hours}"),
+    N_("on Thursdays {hours}"),
+    N_("on Fridays {hours}"),
+    N_("on Saturdays {hours}"),
+    N_("on Sundays {hours}"),
+)
+
+
 def _usual_when(now: datetime, t: SpikeThresholds) -> str:
     """ "on Tuesdays 10:00–11:00 UTC": the window whose past weeks make the baseline."""
     start = now - t.window
-    return f"on {start:%A}s {start:%H:%M}–{now:%H:%M} UTC"
+    hours = f"{start:%H:%M}–{now:%H:%M} UTC"
+    return _(WEEKDAYS[start.weekday()]).format(hours=hours)
 
 
 def _tell_slack(services: Services, alert_id: int, step: Step, view: SpikeView) -> None:
     """Post the episode's message once, then edit that same message."""
     settings = services.settings
-    text, blocks = build_spike_alert(view)
+    with in_workspace_language():
+        text, blocks = build_spike_alert(view)
     with session_scope(services.factory) as session:
         row = session.get_one(SpikeAlert, alert_id)
         channel, ts = row.slack_channel, row.slack_ts

@@ -24,6 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.i18n import N_
 from bot.networks.registry import Networks
 from bot.sla.policy import Policy
 from bot.slack.builders.alerts import build_listening_alert, build_listening_recovery
@@ -38,33 +39,34 @@ log = logging.getLogger(__name__)
 LISTENING_JOB_ID = "carethread.listening"
 # Slack setup errors a DM cannot get past: the admins cannot be told in Slack.
 SLACK_TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "account_inactive"})
+# Msgids: the alert translates the advice for each admin (build_listening_alert).
 SLACK_ADVICE = {
-    "not_in_channel": (
+    "not_in_channel": N_(
         "invite the bot to the channel: type /invite @Carethread in the channel named by "
         "SLACK_CHANNEL_ID. Cases that arrived meanwhile are posted as soon as it is back."
     ),
-    "is_archived": (
+    "is_archived": N_(
         "unarchive the channel, or create a new one, invite the bot and set SLACK_CHANNEL_ID to "
         "its id, then restart Carethread."
     ),
-    "channel_not_found": (
+    "channel_not_found": N_(
         "check SLACK_CHANNEL_ID (a channel id like C0123ABCD) and that the bot can see that "
         "channel; restart Carethread after changing it."
     ),
-    "missing_scope": (
+    "missing_scope": N_(
         "update the Slack app's scopes from slack-app-manifest.yml and reinstall it, then "
         "set SLACK_BOT_TOKEN to the new token and restart Carethread."
     ),
 }
-TOKEN_ADVICE = (
+TOKEN_ADVICE = N_(
     "reinstall the Slack app and set SLACK_BOT_TOKEN to its bot token (xoxb-…), then restart "
     "Carethread."
 )
-NETWORK_ADVICE_PERMANENT = (
+NETWORK_ADVICE_PERMANENT = N_(
     "this will not fix itself: correct the settings named above (in .env or the host's "
     "environment) and restart Carethread. Nothing is lost: polling resumes where it stopped."
 )
-NETWORK_ADVICE_RETRYING = (
+NETWORK_ADVICE_RETRYING = N_(
     "Carethread keeps retrying every poll. If it goes on, check the network's status page and "
     "its settings in .env. Nothing is lost: polling resumes where it stopped."
 )
@@ -128,7 +130,7 @@ def _slack_problems(session: Session, now: datetime) -> list[Problem]:
             Problem(
                 key=f"slack:{code}",
                 what=f"Slack refuses our messages ({code}): {text}",
-                advice=TOKEN_ADVICE if token else SLACK_ADVICE.get(code, "see the log."),
+                advice=TOKEN_ADVICE if token else SLACK_ADVICE.get(code, N_("see the log.")),
                 since=since or now,
                 can_tell_in_slack=not token,
             )
@@ -229,7 +231,7 @@ class ListeningHealth:
 
     def _subject(self, key: str) -> str:
         """What works again, in words: "listening on X", "posting to Slack"."""
-        kind, _, name = key.partition(":")
+        kind, _colon, name = key.partition(":")
         if kind == "network":
             return f"listening on {self.networks.look(name).label}"
         return f"posting to Slack ({name})"

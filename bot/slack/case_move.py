@@ -60,7 +60,7 @@ def post_moved_card(client: WebClient, move: MoveView, started_at: datetime) -> 
     """
     channel = f"<#{move.to_channel}>"
     if move.first_post is None:
-        raise MoveRefused("no post", "This case has no post to show in another channel.")
+        raise MoveRefused("no post", _("This case has no post to show in another channel."))
     with in_workspace_language():
         text, blocks = build_case_card(move.case, move.first_post)
     try:

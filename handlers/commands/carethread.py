@@ -16,6 +16,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk.models.blocks import Block
 
 from bot.errors import UserFacingError
+from bot.i18n import N_, _
 from bot.knowledge.customers import find_customers
 from bot.reports import lists
 from bot.reports.charts_delivery import send_stats
@@ -43,7 +44,7 @@ class CommandRequest:
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> CommandRequest:
         words = str(body.get("text") or "").strip()
-        first, _, rest = words.partition(" ")
+        first, _space, rest = words.partition(" ")
         return cls(
             user=str(body["user_id"]),
             channel=str(body.get("channel_id") or ""),
@@ -66,19 +67,25 @@ class Subcommand:
 
 
 def show_help(services: Services, request: CommandRequest, reply: Reply) -> None:
-    reply(build_help([(s.usage, s.summary) for s in SUBCOMMANDS.values()]))
+    reply(build_help([(s.usage, _(s.summary)) for s in SUBCOMMANDS.values()]))
 
 
 def show_queue(services: Services, request: CommandRequest, reply: Reply) -> None:
     with session_scope(services.factory) as session:
         cases = lists.queue(session, services.networks, limit=20)
-    reply(build_case_list("The queue", cases, claim=True, empty="Nobody is waiting unclaimed. 🎉"))
+    reply(
+        build_case_list(
+            _("The queue"), cases, claim=True, empty=_("Nobody is waiting unclaimed. 🎉")
+        )
+    )
 
 
 def show_mine(services: Services, request: CommandRequest, reply: Reply) -> None:
     with session_scope(services.factory) as session:
         cases = lists.mine(session, request.user, services.networks, limit=20)
-    reply(build_case_list("My cases", cases, claim=False, empty="Nothing assigned to you. 🎉"))
+    reply(
+        build_case_list(_("My cases"), cases, claim=False, empty=_("Nothing assigned to you. 🎉"))
+    )
 
 
 def show_stats(services: Services, request: CommandRequest, reply: Reply) -> None:
@@ -88,11 +95,13 @@ def show_stats(services: Services, request: CommandRequest, reply: Reply) -> Non
 def find_customer(services: Services, request: CommandRequest, reply: Reply) -> None:
     handle = request.argument.split()[0] if request.argument else ""
     if not handle.lstrip("@"):
-        raise UserFacingError("Whose cases? Try `/carethread find @handle`.")
+        raise UserFacingError(
+            _("Whose cases? Try `{example}`.").format(example="/carethread find @handle")
+        )
     with session_scope(services.factory) as session:
         cases = lists.customer_cases(session, handle, services.networks)
-    title = f"Cases of @{handle.lstrip('@')}"
-    reply(build_case_list(title, cases, claim=True, empty="No cases from that handle."))
+    title = _("Cases of @{handle}").format(handle=handle.lstrip("@"))
+    reply(build_case_list(title, cases, claim=True, empty=_("No cases from that handle.")))
     # One person behind the handle: their profile too (notes, tags, linked accounts).
     matches = find_customers(services, handle)
     if len(matches) == 1 and request.trigger_id:
@@ -110,18 +119,22 @@ def show_case(services: Services, request: CommandRequest, reply: Reply) -> None
 SUBCOMMANDS: dict[str, Subcommand] = {
     s.name: s
     for s in (
-        Subcommand("help", "help", "this list", show_help),
-        Subcommand("queue", "queue", "unclaimed cases, most urgent first", show_queue),
-        Subcommand("mine", "mine", "your open cases, by deadline", show_mine),
+        Subcommand("help", "help", N_("this list"), show_help),
+        Subcommand("queue", "queue", N_("unclaimed cases, most urgent first"), show_queue),
+        Subcommand("mine", "mine", N_("your open cases, by deadline"), show_mine),
         Subcommand(
             "stats",
             "stats [today|7d|30d]",
-            "response rate and times, volume, per agent, the X bill; charts for 7d and 30d",
+            N_("response rate and times, volume, per agent, the X bill; charts for 7d and 30d"),
             show_stats,
         ),
-        Subcommand("find", "find @handle", "a customer's cases on every network", find_customer),
-        Subcommand("replies", "replies", "saved replies (leads add, edit, retire)", open_replies),
-        Subcommand("case", "case N", "one case: status, owner, history", show_case),
+        Subcommand(
+            "find", "find @handle", N_("a customer's cases on every network"), find_customer
+        ),
+        Subcommand(
+            "replies", "replies", N_("saved replies (leads add, edit, retire)"), open_replies
+        ),
+        Subcommand("case", "case N", N_("one case: status, owner, history"), show_case),
     )
 }
 
@@ -140,7 +153,7 @@ def handle_carethread(
     services = services_of(context)
     chosen = SUBCOMMANDS.get(request.subcommand)
     if chosen is None:
-        usages = [(s.usage, s.summary) for s in SUBCOMMANDS.values()]
+        usages = [(s.usage, _(s.summary)) for s in SUBCOMMANDS.values()]
         reply(build_help(usages, unknown=request.subcommand))
         return
     try:

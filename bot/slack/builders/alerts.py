@@ -124,7 +124,7 @@ def build_listening_alert(what: str, since: datetime, advice: str) -> Message:
             when=_due(since), what=escape(what)
         )
         + "\n"
-        + _("*What to do:* {advice}").format(advice=escape(advice)),
+        + _("*What to do:* {advice}").format(advice=escape(_(advice))),
         block_id="listening_alert",
     )
 
