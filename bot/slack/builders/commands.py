@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 
 from bot.i18n import _, ngettext
 from bot.reports.views import CaseDetail, CaseList
-from bot.slack.builders.common import Message, actor, when
+from bot.slack.builders.common import Message, action_name, actor, when
 from bot.slack.builders.home import case_text
 from bot.slack.builders.reports import duration
 from bot.slack.ids import Action
@@ -87,7 +87,7 @@ def build_case_detail(detail: CaseDetail) -> Message:
     if detail.close_reason:
         facts.append(_("Closed: {reason}").format(reason=escape(detail.close_reason)))
     history = [
-        f"{when(entry.at)} {actor(entry.actor)} {escape(entry.action)}"
+        f"{when(entry.at)} {actor(entry.actor)} {escape(action_name(entry.action))}"
         + (f" ({escape(entry.details)})" if entry.details else "")
         for entry in detail.history
     ]

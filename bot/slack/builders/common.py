@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
+from bot.i18n import N_, _
 from bot.lifecycle import BOT
 from bot.slack.text import escape
 
@@ -34,6 +35,51 @@ def when(at: datetime) -> str:
     """A date and time in each reader's own time zone (Slack's date token)."""
     fallback = at.strftime("%Y-%m-%d %H:%M UTC")
     return f"<!date^{int(at.timestamp())}^{{date_short}} {{time}}|{fallback}>"
+
+
+# How the history names each audit action (storage.enums.AuditAction values); in English
+# the stored value itself, which is what the history has always shown.
+AUDIT_ACTIONS = {
+    action: action
+    for action in (
+        N_("open"),
+        N_("reopen"),
+        N_("claim"),
+        N_("take_over"),
+        N_("unclaim"),
+        N_("draft"),
+        N_("edit"),
+        N_("approve"),
+        N_("reject"),
+        N_("retry"),
+        N_("post"),
+        N_("post_failed"),
+        N_("escalate"),
+        N_("close"),
+        N_("move_to_private"),
+        N_("reveal_personal_data"),
+        N_("sla_due_soon"),
+        N_("sla_missed"),
+        N_("route"),
+        N_("move"),
+        N_("move_failed"),
+        N_("holding_reply"),
+        N_("saved_reply_add"),
+        N_("saved_reply_edit"),
+        N_("saved_reply_retire"),
+        N_("team_setting"),
+        N_("link_identity"),
+        N_("unlink_identity"),
+        N_("tag_customer"),
+        N_("untag_customer"),
+        N_("note_customer"),
+    )
+}
+
+
+def action_name(action: str) -> str:
+    """An audit action as the history shows it, in the reader's language."""
+    return _(AUDIT_ACTIONS[action]) if action in AUDIT_ACTIONS else action
 
 
 def actor(user: str) -> str:

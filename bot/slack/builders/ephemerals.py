@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.i18n import _
-from bot.slack.builders.common import Message, actor, plain, when
+from bot.slack.builders.common import Message, action_name, actor, plain, when
 from bot.slack.ids import Action
 from bot.slack.text import SECTION_TEXT_LIMIT, cut_escaped, escape, link
 from bot.slack.views import HistoryEntry, OriginalPost
@@ -92,7 +92,7 @@ def build_original_posts(case_id: int, posts: Sequence[OriginalPost]) -> Message
 def build_history(case_id: int, entries: Sequence[HistoryEntry]) -> Message:
     """A compact, newest-last history of a case."""
     lines = [
-        f"• {when(e.at)} · {actor(e.actor)} · *{escape(e.action)}*"
+        f"• {when(e.at)} · {actor(e.actor)} · *{escape(action_name(e.action))}*"
         + (f" · {escape(e.details)}" if e.details else "")
         for e in entries
     ]

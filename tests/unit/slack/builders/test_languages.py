@@ -75,7 +75,7 @@ from bot.slack.builders import (
     saved_replies,
     thread,
 )
-from bot.slack.builders.common import blocks_as_dicts
+from bot.slack.builders.common import AUDIT_ACTIONS, blocks_as_dicts
 from bot.slack.views import (
     CaseView,
     ChannelChoice,
@@ -85,7 +85,7 @@ from bot.slack.views import (
     MoveView,
     ThreadRef,
 )
-from storage.enums import CaseStatus, Priority, SavedReplyKind
+from storage.enums import AuditAction, CaseStatus, Priority, SavedReplyKind
 from tests.unit.metrics import timeline
 from tests.unit.slack.builders.examples import EXPOSED, X, draft, post
 from tests.unit.slack.builders.examples import customer as a_customer
@@ -387,7 +387,9 @@ SAMPLES: dict[str, Callable[[], Any]] = {
     "build_claimed_elsewhere": lambda: ephemerals.build_claimed_elsewhere(7, "U0MARIA"),
     "build_moved_to_private": lambda: ephemerals.build_moved_to_private(3, 4, None),
     "build_original_posts": lambda: ephemerals.build_original_posts(7, []),
-    "build_history": lambda: ephemerals.build_history(7, []),
+    "build_history": lambda: ephemerals.build_history(
+        7, [HistoryEntry(NOW, "U0MARIA", "claim"), HistoryEntry(NOW, "U0LEAD", "take_over")]
+    ),
     "build_stale_confirmation": lambda: ephemerals.build_stale_confirmation(3),
     "build_home": lambda: home.build_home(
         HomeView(
@@ -509,6 +511,10 @@ def test_every_builder_renders_in_both_languages_and_spanish_has_no_english_left
     untranslated = {english for english, translated in msgids().items() if english != translated}
     left += sorted({text for text in spanish if text.strip() in untranslated})
     assert left == [], f"{name} in Spanish still shows {left}"
+
+
+def test_the_history_names_every_audit_action_through_the_catalogue() -> None:
+    assert set(AUDIT_ACTIONS) == {action.value for action in AuditAction}
 
 
 def test_spanish_uses_the_teams_words() -> None:
