@@ -34,6 +34,7 @@ from atproto_client.exceptions import NetworkError as AtprotoNetworkError
 from atproto_client.models.common import XrpcError
 from atproto_client.request import Request
 
+from bot.i18n import _
 from bot.networks.base import (
     TEXT_FIELD,
     Author,
@@ -327,35 +328,40 @@ class BlueskyNetwork:
     # -- checking a reply before it is sent -------------------------------------------------
     def reply_problems(self, text: str, visibility: str, context: ReplyContext) -> dict[str, str]:
         if not text.strip():
-            return {TEXT_FIELD: "Bluesky does not send an empty reply: write the reply."}
+            return {TEXT_FIELD: _("Bluesky does not send an empty reply: write the reply.")}
         count = grapheme_count(text)
         if visibility == Visibility.PRIVATE:
             if count > MAX_MESSAGE_GRAPHEMES or len(text.encode("utf-8")) > MAX_MESSAGE_BYTES:
                 return {
-                    TEXT_FIELD: f"A Bluesky chat message holds {MAX_MESSAGE_GRAPHEMES} "
-                    f"characters (and {MAX_MESSAGE_BYTES} bytes); this one has {count}."
+                    TEXT_FIELD: _(
+                        "A Bluesky chat message holds {limit} characters (and {bytes} bytes); "
+                        "this one has {count}."
+                    ).format(limit=MAX_MESSAGE_GRAPHEMES, bytes=MAX_MESSAGE_BYTES, count=count)
                 }
             return {}
         if count > MAX_POST_GRAPHEMES:
             return {
-                TEXT_FIELD: f"A Bluesky post holds {MAX_POST_GRAPHEMES} characters (an emoji "
-                f"counts as one); this reply has {count}."
+                TEXT_FIELD: _(
+                    "A Bluesky post holds {limit} characters (an emoji counts as one); this "
+                    "reply has {count}."
+                ).format(limit=MAX_POST_GRAPHEMES, count=count)
             }
         size = len(text.encode("utf-8"))
         if size > MAX_POST_BYTES:
             return {
-                TEXT_FIELD: f"This reply is too long for a Bluesky post: it takes {size} bytes "
-                f"of at most {MAX_POST_BYTES} (emoji and accented letters take several)."
+                TEXT_FIELD: _(
+                    "This reply is too long for a Bluesky post: it takes {size} bytes of at "
+                    "most {limit} (emoji and accented letters take several)."
+                ).format(size=size, limit=MAX_POST_BYTES)
             }
         return {}
 
     def reply_hint(self) -> str:
-        return (
-            f"A Bluesky post holds {MAX_POST_GRAPHEMES} characters (an emoji counts as one); "
-            "@handle in the text becomes a link to that person. A private reply is a chat "
-            f"message of up to {MAX_MESSAGE_GRAPHEMES} characters, if the customer accepts "
-            "messages from the brand."
-        )
+        return _(
+            "A Bluesky post holds {limit} characters (an emoji counts as one); @handle in the "
+            "text becomes a link to that person. A private reply is a chat message of up to "
+            "{chat_limit} characters, if the customer accepts messages from the brand."
+        ).format(limit=MAX_POST_GRAPHEMES, chat_limit=MAX_MESSAGE_GRAPHEMES)
 
     def draft_prefill(self, customer_handle: str, visibility: str) -> str:
         """A public reply starts with the customer's @handle, which `send` turns into a
@@ -642,7 +648,7 @@ def encode_tid(micros: int, clock_id: int) -> str:
     """A TID (timestamp identifier): 64 bits, top bit zero, as 13 base32-sortable letters."""
     value = ((micros & ((1 << 53) - 1)) << 10) | (clock_id & 0x3FF)
     letters = []
-    for _ in range(13):
+    for _letter in range(13):
         letters.append(TID_ALPHABET[value & 31])
         value >>= 5
     return "".join(reversed(letters))

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 
 import requests
 
+from bot.i18n import _
 from bot.networks.base import (
     TEXT_FIELD,
     VISIBILITY_FIELD,
@@ -248,7 +249,7 @@ class DiscourseNetwork:
         self, newest: list[dict[str, Any]], start_time: datetime | None
     ) -> list[dict[str, Any]]:
         collected, page = list(newest), newest
-        for _ in range(MAX_BACKFILL_PAGES - 1):
+        for _page in range(MAX_BACKFILL_PAGES - 1):
             oldest = page[-1]
             if start_time is None or len(page) < PAGE_SIZE or _time(oldest) < start_time:
                 break
@@ -269,7 +270,7 @@ class DiscourseNetwork:
             return [p for p in newest if p["id"] > after], top, None
         collected: list[dict[str, Any]] = []
         low = after
-        for _ in range(MAX_WINDOWS):
+        for _window in range(MAX_WINDOWS):
             if low >= bottom - 1:
                 break
             high = min(low + PAGE_SIZE, bottom - 1)
@@ -421,24 +422,32 @@ class DiscourseNetwork:
         if visibility == Visibility.PUBLIC:
             minimum = self.limits.min_post_length
             if not context.publicly_replyable:
-                problems[VISIBILITY_FIELD] = "This post cannot be answered in its topic."
+                problems[VISIBILITY_FIELD] = _("This post cannot be answered in its topic.")
         else:
             minimum = self.limits.min_personal_message_post_length
         length = len(text.strip())  # Discourse counts the stripped text's characters
         if length < minimum:
-            problems[TEXT_FIELD] = f"Body is too short (minimum is {minimum} characters)"
+            problems[TEXT_FIELD] = _("Body is too short (minimum is {minimum} characters)").format(
+                minimum=minimum
+            )
         elif length > self.limits.max_post_length:
             maximum = self.limits.max_post_length
-            problems[TEXT_FIELD] = f"Body is too long (maximum is {maximum} characters)"
+            problems[TEXT_FIELD] = _("Body is too long (maximum is {maximum} characters)").format(
+                maximum=maximum
+            )
         return problems
 
     def reply_hint(self) -> str:
         limits = self.limits
-        return (
-            f"The forum takes {limits.min_post_length} to {limits.max_post_length:,} characters "
-            f"in a topic, and at least {limits.min_personal_message_post_length} in a private "
-            "message (Discourse's defaults). A public reply is posted in the topic, answering "
-            "the customer's post; a private one is a new private message to them."
+        return _(
+            "The forum takes {minimum} to {maximum} characters in a topic, and at least "
+            "{private_minimum} in a private message (Discourse's defaults). A public reply is "
+            "posted in the topic, answering the customer's post; a private one is a new private "
+            "message to them."
+        ).format(
+            minimum=limits.min_post_length,
+            maximum=f"{limits.max_post_length:,}",
+            private_minimum=limits.min_personal_message_post_length,
         )
 
     def draft_prefill(self, customer_handle: str, visibility: str) -> str:
@@ -486,7 +495,7 @@ class DiscourseNetwork:
         topic_id = _topic_id(outgoing)
         wanted = outgoing.text.strip()
         before: int | None = None
-        for _ in range(LOOKUP_PAGES):
+        for _page in range(LOOKUP_PAGES):
             page = self._latest(before)
             for post in page:
                 if (

@@ -29,6 +29,7 @@ from mastodon import (
     MastodonUnauthorizedError,
 )
 
+from bot.i18n import _
 from bot.networks.base import (
     TEXT_FIELD,
     VISIBILITY_FIELD,
@@ -285,33 +286,32 @@ class MastodonNetwork:
         problems: dict[str, str] = {}
         length = mastodon_length(text)
         if not text.strip():
-            problems[TEXT_FIELD] = "Mastodon does not post an empty status: write the reply."
+            problems[TEXT_FIELD] = _("Mastodon does not post an empty status: write the reply.")
         elif length > self._max_characters:
-            problems[TEXT_FIELD] = (
-                f"This Mastodon server allows {self._max_characters} characters and this reply "
-                f"counts {length} (each link counts as 23, @user@server as @user)."
-            )
+            problems[TEXT_FIELD] = _(
+                "This Mastodon server allows {limit} characters and this reply counts {length} "
+                "(each link counts as 23, @user@server as @user)."
+            ).format(limit=self._max_characters, length=length)
         if visibility == Visibility.PRIVATE:
             handle = context.target.customer_handle
             if not starts_with_mention(text, handle):
-                problems[TEXT_FIELD] = (
-                    f"A private reply on Mastodon reaches only the people it mentions: "
-                    f"start it with @{handle}."
-                )
+                problems[TEXT_FIELD] = _(
+                    "A private reply on Mastodon reaches only the people it mentions: start it "
+                    "with @{handle}."
+                ).format(handle=handle)
         elif not context.publicly_replyable:
-            problems[VISIBILITY_FIELD] = (
+            problems[VISIBILITY_FIELD] = _(
                 "The customer wrote to the brand privately (a direct mention): answer "
                 "privately, or the reply would show their question in public."
             )
         return problems
 
     def reply_hint(self) -> str:
-        return (
-            f"This Mastodon server allows {self._max_characters} characters (a link counts 23, "
-            "@user@server counts as @user). A private reply is a direct post, which only the "
-            "accounts it mentions can see: it must start with the customer's @handle, or it "
-            "reaches no one."
-        )
+        return _(
+            "This Mastodon server allows {limit} characters (a link counts 23, @user@server "
+            "counts as @user). A private reply is a direct post, which only the accounts it "
+            "mentions can see: it must start with the customer's @handle, or it reaches no one."
+        ).format(limit=self._max_characters)
 
     def draft_prefill(self, customer_handle: str, visibility: str) -> str:
         """Both kinds start with the customer's full @handle (user@server for remote
@@ -364,7 +364,7 @@ class MastodonNetwork:
 
     def _own_statuses(self, account_id: str, oldest: datetime) -> Iterator[Any]:
         page = self._call(self.client.account_statuses, account_id, limit=STATUS_PAGE_LIMIT)
-        for _ in range(LOOKUP_PAGES):
+        for _page in range(LOOKUP_PAGES):
             if not page:
                 return
             for status in page:

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 import feedparser
 import requests
 
+from bot.i18n import N_, _
 from bot.networks.base import (
     VISIBILITY_FIELD,
     Author,
@@ -71,7 +72,7 @@ ACCEPT = (
     "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
-READ_ONLY = (
+READ_ONLY = N_(
     "Posts from feeds cannot be answered from Carethread: open the post in a browser and "
     "answer there."
 )
@@ -218,10 +219,10 @@ class RssNetwork:
         return [Stream(f"feed:{url}", partial(self.fetch_feed, url)) for url in self.feeds]
 
     def reply_problems(self, text: str, visibility: str, context: ReplyContext) -> dict[str, str]:
-        return {VISIBILITY_FIELD: READ_ONLY}
+        return {VISIBILITY_FIELD: _(READ_ONLY)}
 
     def reply_hint(self) -> str:
-        return READ_ONLY
+        return _(READ_ONLY)
 
     def draft_prefill(self, customer_handle: str, visibility: str) -> str:
         return ""  # nothing is ever drafted for a feed: its cards have no Draft button

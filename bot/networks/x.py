@@ -15,6 +15,7 @@ import requests
 import tweepy
 from twitter_text import parse_tweet
 
+from bot.i18n import N_, _
 from bot.networks.accounts import AccountReader, each_account
 from bot.networks.base import (
     TEXT_FIELD,
@@ -56,7 +57,7 @@ DEFAULT_RATE_LIMIT_WINDOW = timedelta(minutes=15)
 MAX_PUBLIC_WEIGHT = 280  # X's weighted length: URLs 23, emoji and CJK 2
 MAX_PRIVATE_LENGTH = 10_000
 DM_LINK = "https://x.com/messages/compose?recipient_id={brand_user_id}"
-NOT_MENTIONED = (
+NOT_MENTIONED = N_(
     "X does not allow a public reply to this post: its author did not mention the brand "
     "(it was found by keyword search)."
 )
@@ -134,21 +135,20 @@ def reply_problems(text: str, visibility: str, publicly_replyable: bool) -> dict
     """What X would refuse about a reply, keyed by the draft modal's field. Pure."""
     errors: dict[str, str] = {}
     if visibility == Visibility.PUBLIC and not publicly_replyable:
-        errors[VISIBILITY_FIELD] = NOT_MENTIONED
+        errors[VISIBILITY_FIELD] = _(NOT_MENTIONED)
     if not text.strip():
         return errors
     if visibility == Visibility.PUBLIC:
         weight = parse_tweet(text).weightedLength
         if weight > MAX_PUBLIC_WEIGHT:
-            errors[TEXT_FIELD] = (
-                f"Too long for a public reply on X: {weight}/{MAX_PUBLIC_WEIGHT} as X counts "
-                "(links count 23, emoji and CJK characters 2). Shorten it, or send a private "
-                "message."
-            )
+            errors[TEXT_FIELD] = _(
+                "Too long for a public reply on X: {weight}/{limit} as X counts (links count "
+                "23, emoji and CJK characters 2). Shorten it, or send a private message."
+            ).format(weight=weight, limit=MAX_PUBLIC_WEIGHT)
     elif len(text) > MAX_PRIVATE_LENGTH:
-        errors[TEXT_FIELD] = (
-            f"Too long for a private message: {len(text):,}/{MAX_PRIVATE_LENGTH:,} characters."
-        )
+        errors[TEXT_FIELD] = _(
+            "Too long for a private message: {length}/{limit} characters."
+        ).format(length=f"{len(text):,}", limit=f"{MAX_PRIVATE_LENGTH:,}")
     return errors
 
 
@@ -198,7 +198,7 @@ class XNetwork:
         return reply_problems(text, visibility, context.publicly_replyable)
 
     def reply_hint(self) -> str:
-        return (
+        return _(
             "A public reply may be 280 characters as X counts them (links 23, emoji 2); "
             "a private message up to 10,000."
         )
@@ -404,7 +404,7 @@ class XNetwork:
     def _pages(self, method: Any, **params: Any) -> Any:
         """Pages of a user-context listing, newest first, at most LOOKUP_PAGES of them."""
         token: str | None = None
-        for _ in range(LOOKUP_PAGES):
+        for _page in range(LOOKUP_PAGES):
             response = self._call(
                 method, **params, max_results=PAGE_SIZE, pagination_token=token, user_auth=True
             )

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
+from bot.i18n import in_workspace_language
 from bot.knowledge.outcomes import history_line
 from bot.knowledge.views import CustomerHistoryView, DraftKnowledge
 from bot.networks.registry import NetworkLook
@@ -303,7 +304,9 @@ def window_line(session: Session, case: Case, network: NetworkLook) -> str | Non
     post = latest_customer_post(session, case.id)
     if post is None:
         return None
-    return network.reply_window(context_for(session, case, post, utcnow()))
+    # A line of the card, which the whole channel reads.
+    with in_workspace_language():
+        return network.reply_window(context_for(session, case, post, utcnow()))
 
 
 def post_view(post: Post, text: str | None = None) -> PostView:

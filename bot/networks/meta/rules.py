@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from bot.i18n import N_, _
 from bot.networks.base import TEXT_FIELD, VISIBILITY_FIELD, ReplyContext
 from storage.enums import Visibility
 
@@ -60,7 +61,9 @@ PRIVATE_REPLY_KINDS = COMMENT_KINDS | IG_COMMENT_KINDS
 MESSAGE_KINDS = frozenset({Kind.MESSENGER, Kind.IG_DM})
 # A post stored without Meta's meta (it cannot come from this connector, but a database
 # can hold anything): refuse rather than guess where the answer would land.
-UNKNOWN_KIND = "Carethread cannot tell what kind of Meta post this is, so it cannot answer it."
+UNKNOWN_KIND = N_("Carethread cannot tell what kind of Meta post this is, so it cannot answer it.")
+# How the limits' units read (`TextLimit.unit`).
+UNITS = {"characters": N_("characters"), "bytes": N_("bytes")}
 
 
 @dataclass(frozen=True)
@@ -117,45 +120,47 @@ def private_problem(context: ReplyContext, human_agent_tag: bool, label: str) ->
     now = context.now
     if kind in PRIVATE_REPLY_KINDS:
         if context.private_replies_to_target > 0:
-            return (
+            return _(
                 "A private reply was already sent to this comment: Meta allows one. "
                 "The conversation continues when the customer answers it."
             )
         closes = context.target.post_created_at + PRIVATE_REPLY_WINDOW
         if now > closes:
-            return (
-                f"Private reply closed on {when(closes)}: {label} allows one only within "
-                "7 days of the comment. Answer publicly instead."
-            )
+            return _(
+                "Private reply closed on {when}: {network} allows one only within 7 days of "
+                "the comment. Answer publicly instead."
+            ).format(when=when(closes), network=label)
         return None
     if kind in MESSAGE_KINDS:
         last = context.last_customer_post_at
         if message_delivery(last, now, human_agent_tag) is not None:
             return None
         if now - last <= HUMAN_AGENT_WINDOW:
-            return (
-                f"Messaging window closed on {when(last + MESSAGING_WINDOW)} (24 hours after "
-                "the customer's last message). Meta allows a later human reply, up to "
-                f"{when(last + HUMAN_AGENT_WINDOW)}, only with the HUMAN_AGENT tag, which is "
-                "off here (META_HUMAN_AGENT_TAG): the customer must write again."
-            )
-        return "Messaging window closed: the customer must write again."
+            return _(
+                "Messaging window closed on {closed} (24 hours after the customer's last "
+                "message). Meta allows a later human reply, up to {until}, only with the "
+                "HUMAN_AGENT tag, which is off here (META_HUMAN_AGENT_TAG): the customer must "
+                "write again."
+            ).format(closed=when(last + MESSAGING_WINDOW), until=when(last + HUMAN_AGENT_WINDOW))
+        return _("Messaging window closed: the customer must write again.")
     return no_private_side(kind)
 
 
 def no_private_side(kind: Kind | None) -> str:
     if kind is Kind.IG_MENTION:
-        return (
+        return _(
             "Instagram has no private reply to a mention on someone else's post: answer "
             "publicly (the reply appears under their post)."
         )
-    return UNKNOWN_KIND
+    return _(UNKNOWN_KIND)
 
 
 def no_public_side(kind: Kind | None, label: str) -> str:
     if kind in MESSAGE_KINDS:
-        return f"{label} direct messages have no public side: send the answer privately."
-    return UNKNOWN_KIND
+        return _(
+            "{network} direct messages have no public side: send the answer privately."
+        ).format(network=label)
+    return _(UNKNOWN_KIND)
 
 
 def public_problem(context: ReplyContext, label: str) -> str | None:
@@ -163,7 +168,9 @@ def public_problem(context: ReplyContext, label: str) -> str | None:
     if kind not in PRIVATE_REPLY_KINDS and kind is not Kind.IG_MENTION:
         return no_public_side(kind, label)
     if not context.publicly_replyable:
-        return f"{label} does not allow a public reply to this post (it may be hidden)."
+        return _("{network} does not allow a public reply to this post (it may be hidden).").format(
+            network=label
+        )
     return None
 
 
@@ -187,11 +194,15 @@ def reply_problems(
         problems[VISIBILITY_FIELD] = problem
     limit = (PRIVATE_LIMITS if private else PUBLIC_LIMITS)[network]
     if not text.strip():
-        problems[TEXT_FIELD] = "Write the reply first."
+        problems[TEXT_FIELD] = _("Write the reply first.")
     elif limit.measure(text) > limit.amount:
-        problems[TEXT_FIELD] = (
-            f"{label} accepts at most {limit.amount:,} {limit.unit} here; this reply has "
-            f"{limit.measure(text):,}."
+        problems[TEXT_FIELD] = _(
+            "{network} accepts at most {limit} {unit} here; this reply has {length}."
+        ).format(
+            network=label,
+            limit=f"{limit.amount:,}",
+            unit=_(UNITS[limit.unit]),
+            length=f"{limit.measure(text):,}",
         )
     return problems
 
@@ -199,10 +210,16 @@ def reply_problems(
 def reply_hint(network: str) -> str:
     """The line under the draft box: Meta's length limits for this network, as it counts."""
     public, private = PUBLIC_LIMITS[network], PRIVATE_LIMITS[network]
-    bytes_note = " (accented letters count 2, emoji 4)" if private.unit == "bytes" else ""
-    return (
-        f"A public reply may be {public.amount:,} {public.unit}; a private message "
-        f"{private.amount:,} {private.unit}{bytes_note}."
+    bytes_note = _(" (accented letters count 2, emoji 4)") if private.unit == "bytes" else ""
+    return _(
+        "A public reply may be {public} {public_unit}; a private message {private} "
+        "{private_unit}{note}."
+    ).format(
+        public=f"{public.amount:,}",
+        public_unit=_(UNITS[public.unit]),
+        private=f"{private.amount:,}",
+        private_unit=_(UNITS[private.unit]),
+        note=bytes_note,
     )
 
 
@@ -221,17 +238,21 @@ def reply_window(context: ReplyContext, human_agent_tag: bool) -> str | None:
     if kind in PRIVATE_REPLY_KINDS:
         closes = context.target.post_created_at + PRIVATE_REPLY_WINDOW
         if context.private_replies_to_target > 0:
-            return "private reply sent: the conversation continues when the customer answers"
+            return _("private reply sent: the conversation continues when the customer answers")
         if now > closes:
-            return f"private reply closed on {when(closes)}"
-        return f"private reply possible until {when(closes)}"
+            return _("private reply closed on {when}").format(when=when(closes))
+        return _("private reply possible until {when}").format(when=when(closes))
     if kind in MESSAGE_KINDS:
         last = context.last_customer_post_at
         if now - last <= MESSAGING_WINDOW:
-            return f"messaging window open until {when(last + MESSAGING_WINDOW)}"
+            return _("messaging window open until {when}").format(
+                when=when(last + MESSAGING_WINDOW)
+            )
         if human_agent_tag and now - last <= HUMAN_AGENT_WINDOW:
-            return f"human agent reply possible until {when(last + HUMAN_AGENT_WINDOW)}"
-        return "messaging window closed: the customer must write again"
+            return _("human agent reply possible until {when}").format(
+                when=when(last + HUMAN_AGENT_WINDOW)
+            )
+        return _("messaging window closed: the customer must write again")
     return None
 
 
@@ -240,17 +261,16 @@ def reply_note(meta: Mapping[str, Any], visibility: str, label: str) -> str | No
     kind = kind_of(meta)
     if visibility != Visibility.PUBLIC:
         if kind in PRIVATE_REPLY_KINDS:
-            return (
-                f"Sent as a private reply to the comment: the customer gets it in their "
-                f"{'Instagram' if kind in IG_COMMENT_KINDS else 'Messenger'} inbox, "
-                "once per comment."
-            )
+            return _(
+                "Sent as a private reply to the comment: the customer gets it in their "
+                "{inbox} inbox, once per comment."
+            ).format(inbox="Instagram" if kind in IG_COMMENT_KINDS else "Messenger")
         return None
     if kind in {Kind.COMMENT_REPLY, Kind.IG_COMMENT_REPLY}:
-        return (
-            f"{label} threads replies one level deep: this answer is posted under the "
+        return _(
+            "{network} threads replies one level deep: this answer is posted under the "
             "top-level comment of this thread."
-        )
+        ).format(network=label)
     if kind is Kind.IG_MENTION:
-        return "Posted as a comment on the post where the customer mentioned the account."
+        return _("Posted as a comment on the post where the customer mentioned the account.")
     return None

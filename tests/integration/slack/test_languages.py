@@ -59,6 +59,9 @@ def test_spanish_workspace_card_and_each_agent_in_their_own_language(people: San
         "Guardar borrador",
     )
     assert modal["close"]["text"] == "Cancelar"
+    # The network's rules under the reply box too.
+    (box,) = [b for b in modal["blocks"] if b.get("block_id", "").startswith("text")]
+    assert box["label"]["text"] == "Respuesta" and "280 caracteres" in box["hint"]["text"]
     english = open_draft_modal(slack, url, CHANNEL, root["ts"], ENGLISH)
     assert (english["title"]["text"], english["submit"]["text"]) == ("Draft a reply", "Save draft")
 
