@@ -24,7 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.i18n import N_
+from bot.i18n import N_, _, ngettext
 from bot.networks.registry import Networks
 from bot.sla.policy import Policy
 from bot.slack.builders.alerts import build_listening_alert, build_listening_recovery
@@ -100,13 +100,18 @@ def current_problems(
         label = networks.look(network).label
         streams = ", ".join(c.stream for c in checkpoints)
         worst = max(checkpoints, key=lambda c: (c.last_error_retryable is False, c.failures))
-        reason = (worst.last_error or "unknown error").rstrip(".")
+        reason = (worst.last_error or _("unknown error")).rstrip(".")
         permanent = worst.last_error_retryable is False
-        count = f"{worst.failures} poll{'s' if worst.failures != 1 else ''} in a row"
+        # Written once, when the problem starts (a job: the workspace's language).
+        count = ngettext("{count} poll in a row", "{count} polls in a row", worst.failures).format(
+            count=worst.failures
+        )
         problems.append(
             Problem(
                 key=f"network:{network}",
-                what=f"Carethread cannot listen on {label} ({streams}; {count}): {reason}",
+                what=_(
+                    "Carethread cannot listen on {network} ({streams}; {count}): {reason}"
+                ).format(network=label, streams=streams, count=count, reason=reason),
                 advice=NETWORK_ADVICE_PERMANENT if permanent else NETWORK_ADVICE_RETRYING,
                 since=min((c.failing_since or now) for c in checkpoints),
             )
@@ -129,7 +134,9 @@ def _slack_problems(session: Session, now: datetime) -> list[Problem]:
         problems.append(
             Problem(
                 key=f"slack:{code}",
-                what=f"Slack refuses our messages ({code}): {text}",
+                what=_("Slack refuses our messages ({code}): {reason}").format(
+                    code=code, reason=text
+                ),
                 advice=TOKEN_ADVICE if token else SLACK_ADVICE.get(code, N_("see the log.")),
                 since=since or now,
                 can_tell_in_slack=not token,
@@ -233,8 +240,8 @@ class ListeningHealth:
         """What works again, in words: "listening on X", "posting to Slack"."""
         kind, _colon, name = key.partition(":")
         if kind == "network":
-            return f"listening on {self.networks.look(name).label}"
-        return f"posting to Slack ({name})"
+            return _("listening on {network}").format(network=self.networks.look(name).label)
+        return _("posting to Slack ({code})").format(code=name)
 
     def _close(
         self, key: str, row_id: int, summary: str, opened_at: datetime, now: datetime
