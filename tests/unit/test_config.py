@@ -120,3 +120,11 @@ def test_escalation_teams_and_approvers():
 def test_bad_escalation_entry_is_named():
     with pytest.raises(ConfigError, match="ESCALATION_TEAMS entry 'billing'"):
         load_settings({**VALID, "ESCALATION_TEAMS": "billing"})
+
+
+def test_the_workspace_language_is_english_or_spanish():
+    assert load_settings(VALID).slack_default_language == "en"
+    assert load_settings({**VALID, "SLACK_DEFAULT_LANGUAGE": "ES"}).slack_default_language == "es"
+    with pytest.raises(ConfigError) as raised:
+        load_settings({**VALID, "SLACK_DEFAULT_LANGUAGE": "fr"})
+    assert "SLACK_DEFAULT_LANGUAGE must be one of en, es" in str(raised.value)
