@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.i18n import _
 from bot.networks import bluesky, discourse, mastodon, rss, x
 from bot.networks.base import FetchedPost, Network, ReplyContext
 from bot.networks.meta.blocks import read_facebook_settings, read_instagram_settings
@@ -87,7 +88,9 @@ class NetworkLook:
     @property
     def link_label(self) -> str:
         # A read-only source is a web page (a blog post, a news item): opened, not visited.
-        return f"View on {self.label}" if self.can_reply else "Open in browser"
+        if self.can_reply:
+            return _("View on {network}").format(network=self.label)
+        return _("Open in browser")
 
 
 class NetworkNotConfigured(KeyError):

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 
 from bot.i18n import N_, _
 from bot.networks.registry import NetworkLook
-from bot.slack.builders.common import Message, window_text
+from bot.slack.builders.common import Message, triage_word, window_text
 from bot.slack.builders.customer import customer_history_blocks, holding_reply_button
 from bot.slack.ids import Action, CaseMenu
 from bot.slack.text import (
@@ -175,7 +175,7 @@ def _who(customer: CustomerView) -> str:
 
 
 def _post_text(post: PostView) -> str:
-    more = f"… {link(post.url, _('see full post'))}"
+    more = "… " + link(post.url, _("see full post"))
     return cut_escaped(post.text, _POST_TEXT_LIMIT, more) or _("_(no text)_")
 
 
@@ -207,7 +207,7 @@ def _triage_line(case: CaseView | None, post: PostView) -> str:
     if triage.language:
         parts.append(escape(triage.language))
     reasons = triage.reasons or (triage.intent, triage.sentiment)
-    detail = " · ".join(escape(r) for r in reasons if r)
+    detail = " · ".join(escape(triage_word(r)) for r in reasons if r)
     parts.append(f"*{escape(triage.priority)}* {detail}".rstrip())
     # Only while the case waits for an answer (a follow-up after our reply waits again).
     if case:

@@ -77,6 +77,27 @@ AUDIT_ACTIONS = {
 }
 
 
+# Triage's words (intent, sentiment) as cards and lists show them.
+TRIAGE_WORDS = {
+    word: word
+    for word in (
+        N_("complaint"),
+        N_("question"),
+        N_("praise"),
+        N_("other"),
+        N_("negative"),
+        N_("neutral"),
+        N_("positive"),
+        N_("verified"),
+    )
+}
+
+
+def triage_word(word: str) -> str:
+    """An intent or sentiment in the reader's language (other reasons as triage wrote them)."""
+    return _(TRIAGE_WORDS[word]) if word in TRIAGE_WORDS else word
+
+
 def action_name(action: str) -> str:
     """An audit action as the history shows it, in the reader's language."""
     return _(AUDIT_ACTIONS[action]) if action in AUDIT_ACTIONS else action

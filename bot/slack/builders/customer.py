@@ -24,7 +24,7 @@ from slack_sdk.models.views import View
 
 from bot.i18n import N_, _, current_language
 from bot.knowledge.views import CustomerHistoryView, CustomerProfileView, Outcome
-from bot.slack.builders.common import actor, when
+from bot.slack.builders.common import actor, triage_word, when
 from bot.slack.ids import Action, Callback, Field
 from bot.slack.text import cut_escaped, escape, one_line
 from storage.enums import CustomerTagName
@@ -187,7 +187,7 @@ def _case_line(profile: CustomerProfileView, index: int) -> str:
     line = profile.cases[index]
     parts = [f"#{line.case_id}", escape(line.network_label), when(line.opened_at)]
     if line.intent:
-        parts.append(escape(line.intent))
+        parts.append(escape(triage_word(line.intent)))
     parts.append(_(OUTCOMES[line.outcome]))
     if line.first_response_minutes is not None:
         parts.append(

@@ -11,7 +11,7 @@ from bot.slack.views import DraftView
 
 def build_approval_dm(draft: DraftView, thread_url: str | None) -> Message:
     """The approver's copy: everything needed to decide from a phone notification."""
-    where = f" · {link(thread_url, _('open the thread'))}" if thread_url else ""
+    where = " · " + link(thread_url, _("open the thread")) if thread_url else ""
     heading = (
         _("🔔 *Approval needed* for a reply to @{handle}").format(
             handle=escape(draft.customer_handle)
@@ -22,7 +22,7 @@ def build_approval_dm(draft: DraftView, thread_url: str | None) -> Message:
 
 
 def build_rejection_dm(draft: DraftView, thread_url: str | None) -> Message:
-    where = f" {link(thread_url, _('Open the thread'))}." if thread_url else ""
+    where = " " + link(thread_url, _("Open the thread")) + "." if thread_url else ""
     reason = escape(draft.reject_reason or "")
     text = _("🚫 {user} rejected your draft #{number} for @{handle}: {reason}.").format(
         user=f"<@{escape(draft.rejected_by or '')}>",

@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 from bot.i18n import N_, _
 from bot.knowledge.reactions import Reaction
 from bot.knowledge.views import DraftAdvice, DraftKnowledge, PastCaseView, SpellingStatus
-from bot.slack.builders.common import when
+from bot.slack.builders.common import triage_word, when
 from bot.slack.ids import Action
 from bot.slack.text import cut_escaped, escape
 
@@ -146,7 +146,7 @@ def cut_line(line: str, limit: int = 2000) -> str:
 def _past_case_text(past: PastCaseView) -> str:
     about = [escape(past.network_label), escape(language_name(past.language))]
     if past.intent:
-        about.append(escape(past.intent))
+        about.append(escape(triage_word(past.intent)))
     if past.closed_at:
         about.append(_("closed {when}").format(when=when(past.closed_at)))
     header = _("*{percent} similar*").format(percent=f"{round(past.similarity * 100)}%")

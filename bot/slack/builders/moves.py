@@ -51,7 +51,7 @@ def build_moved_here(move: MoveView, old_thread: str | None) -> Message:
     if move.replies:
         last = move.replies[-1]
         where = escape(visibility_label(last.visibility, last.network.label))
-        seen = f" · {link(last.external_url, _('see it'))}" if last.external_url else ""
+        seen = " · " + link(last.external_url, _("see it")) if last.external_url else ""
         text = cut_escaped(one_line(last.text), SECTION_TEXT_LIMIT - 300)
         blocks.append(
             SectionBlock(
@@ -86,7 +86,7 @@ def build_moved_card(move: MoveView, new_card: str | None) -> Message:
     name = escape(one_line(customer.name)) or escape(customer.handle)
     post = move.first_post
     said = cut_escaped(one_line(post.text), 300) if post else ""
-    there = f" · {link(new_card, _('open the case there'))}" if new_card else ""
+    there = " · " + link(new_card, _("open the case there")) if new_card else ""
     text = (
         f"*{name}* @{escape(customer.handle)}: {said}\n"
         + _("➡️ *Moved to {channel}* by {user}").format(
