@@ -25,6 +25,8 @@ SOCKET_MODE_TOO = frozenset(
         "test_answer_approval.py::test_reject_asks_why_shows_it_and_tells_the_author",
         "test_answer_escalation.py::test_escalation_pings_the_group_and_dms_its_members",
         "test_answer_escalation.py::test_closed_case_reopens_in_the_same_thread",
+        # Each person's language reaches Bolt's listener threads over WebSocket too.
+        "test_languages.py::test_spanish_workspace_card_and_each_agent_in_their_own_language",
     }
 )
 
