@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from bot.i18n import N_
 from bot.triage.records import (
     DEFAULT_RESPONSE_TARGET_MINUTES,
     CustomerContext,
@@ -18,16 +19,17 @@ P1_FROM, P2_FROM = 6, 3
 # Exposed data that can be abused at once: must be hidden fast, whatever else the post says.
 HIGH_RISK_PII = frozenset({"payment_card", "iban", "national_id"})
 # Urgency read from the meaning of the post, in words for the card.
+# Stored in English with the triage; marked (N_) so the cards can show them translated.
 URGENCY_REASONS = {
-    "fraud": "possible fraud",
-    "lost_card": "lost or stolen card",
-    "hacked": "hacked account",
-    "phishing": "phishing or impersonation",
-    "safety": "safety risk",
-    "legal": "legal or regulator threat",
-    "outage": "possible outage",
-    "press": "press or viral threat",
-    "churn": "threat to leave",
+    "fraud": N_("possible fraud"),
+    "lost_card": N_("lost or stolen card"),
+    "hacked": N_("hacked account"),
+    "phishing": N_("phishing or impersonation"),
+    "safety": N_("safety risk"),
+    "legal": N_("legal or regulator threat"),
+    "outage": N_("possible outage"),
+    "press": N_("press or viral threat"),
+    "churn": N_("threat to leave"),
 }
 # Someone may be losing money or be in danger right now: P1 even in a question or chatter.
 P1_WHATEVER_INTENT = frozenset({"fraud", "phishing", "safety"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -93,9 +94,33 @@ TRIAGE_WORDS = {
 }
 
 
+# The reasons triage writes with values (bot/triage/priority.py), read back to translate them.
+_REASONS = (
+    (re.compile(r"^(?P<count>\S+) followers$"), N_("{count} followers")),
+    (re.compile(r"^verified (?P<kind>\w+)$"), N_("verified {kind}")),
+    (re.compile(r"^repeat: (?P<count>\d+) earlier cases$"), N_("repeat: {count} earlier cases")),
+    (re.compile(r"^last case: spam$"), N_("last case: spam")),
+    (
+        re.compile(r"^urgent: (?P<reason>[^(]+?) \((?P<words>.*)\)$"),
+        N_("urgent: {reason} ({words})"),
+    ),
+    (re.compile(r"^urgent: (?P<reason>.+)$"), N_("urgent: {reason}")),
+)
+
+
 def triage_word(word: str) -> str:
-    """An intent or sentiment in the reader's language (other reasons as triage wrote them)."""
-    return _(TRIAGE_WORDS[word]) if word in TRIAGE_WORDS else word
+    """A triage word or reason in the reader's language; one it does not know stays as
+    triage wrote it."""
+    if word in TRIAGE_WORDS:
+        return _(TRIAGE_WORDS[word])
+    for pattern, template in _REASONS:
+        found = pattern.match(word)
+        if found:
+            values = found.groupdict()
+            if "reason" in values:
+                values["reason"] = _(values["reason"])
+            return _(template).format(**values)
+    return word
 
 
 def action_name(action: str) -> str:
