@@ -46,9 +46,9 @@ def describe_personal_data(matches: Sequence[PiiMatch]) -> str:
     shown = []
     for match in matches:
         alone = dataclasses.replace(match, start=0, end=len(match.value))
-        shown.append(f"{match.label} {mask_pii(match.value, [alone])}")
+        shown.append(_(match.label) + " " + mask_pii(match.value, [alone]))
     unique = list(dict.fromkeys(shown))
-    more = f" and {len(unique) - 3} more" if len(unique) > 3 else ""
+    more = _(" and {count} more").format(count=len(unique) - 3) if len(unique) > 3 else ""
     return ", ".join(unique[:3]) + more
 
 

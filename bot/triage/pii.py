@@ -23,6 +23,7 @@ from stdnum.es import nif as es_nif
 from stdnum.mx import curp as mx_curp
 from stdnum.us import ssn as us_ssn
 
+from bot.i18n import N_
 from bot.triage.phones import PHONE_REGIONS, find_phone_spans, is_international_phone
 from bot.triage.records import DEFAULT_CONFIG, PiiMatch, TriageConfig
 from bot.triage.references import find_references
@@ -86,7 +87,7 @@ def _cards(text: str) -> Iterator[PiiMatch]:
                     and luhn.is_valid(digits)
                     and _consistent_separators(text[start:end])
                 ):
-                    yield PiiMatch("payment_card", start, end, text[start:end], "card number")
+                    yield PiiMatch("payment_card", start, end, text[start:end], N_("card number"))
                     i = j
                     break
             else:
@@ -140,30 +141,36 @@ def _upper_valid(is_valid: Callable[[str], bool]) -> Callable[[str], bool]:
 
 _NATIONAL_ID_FINDERS = (
     _validated(
-        r"(?<![\w.-])\d{8}[ -]?[A-Za-z](?!\w)", _upper_valid(es_dni.is_valid), "Spanish DNI"
+        r"(?<![\w.-])\d{8}[ -]?[A-Za-z](?!\w)", _upper_valid(es_dni.is_valid), N_("Spanish DNI")
     ),
     _validated(
         r"(?<![\w.-])[XYZxyz][ -]?\d{7}[ -]?[A-Za-z](?!\w)",
         _upper_valid(es_nie.is_valid),
-        "Spanish NIE",
+        N_("Spanish NIE"),
     ),
     _validated(
-        r"(?<![\w.-])[KLMklm]\d{7}[A-Za-z](?!\w)", _upper_valid(es_nif.is_valid), "Spanish NIF"
+        r"(?<![\w.-])[KLMklm]\d{7}[A-Za-z](?!\w)", _upper_valid(es_nif.is_valid), N_("Spanish NIF")
     ),
     # CUIL/CUIT of people (20, 23, 24, 27); companies' 30/33/34 are not personal data.
     _validated(
-        r"(?<![\w.-])(?:20|23|24|27)-?\d{8}-?\d(?![\w-])", ar_cuit.is_valid, "Argentine CUIL/CUIT"
+        r"(?<![\w.-])(?:20|23|24|27)-?\d{8}-?\d(?![\w-])",
+        ar_cuit.is_valid,
+        N_("Argentine CUIL/CUIT"),
     ),
     _validated(
         r"(?<![\w.-])[A-Za-z]{4}\d{6}[HMXhmx][A-Za-z]{5}[A-Za-z0-9]\d(?!\w)",
         _upper_valid(mx_curp.is_valid),
-        "Mexican CURP",
+        N_("Mexican CURP"),
     ),
-    _validated(r"(?<![\w.-])\d{1,2}\.\d{3}\.\d{3}-[\dkK](?!\w)", cl_rut.is_valid, "Chilean RUT"),
-    _validated(r"(?<![\w.-])\d{7,8}-[\dkK](?!\w)", cl_rut.is_valid, "Chilean RUT"),
-    _validated(r"(?<![\w.-])\d{8,9}(?![\w.-])", cl_rut.is_valid, "Chilean RUT", _RUT_CUE),
-    _validated(r"(?<![\w.-])\d{3}-\d{2}-\d{4}(?![\w-])", us_ssn.is_valid, "US SSN"),
-    _validated(r"(?<![\w.-])\d{3} ?\d{2} ?\d{4}(?![\w.-])", us_ssn.is_valid, "US SSN", _SSN_CUE),
+    _validated(
+        r"(?<![\w.-])\d{1,2}\.\d{3}\.\d{3}-[\dkK](?!\w)", cl_rut.is_valid, N_("Chilean RUT")
+    ),
+    _validated(r"(?<![\w.-])\d{7,8}-[\dkK](?!\w)", cl_rut.is_valid, N_("Chilean RUT")),
+    _validated(r"(?<![\w.-])\d{8,9}(?![\w.-])", cl_rut.is_valid, N_("Chilean RUT"), _RUT_CUE),
+    _validated(r"(?<![\w.-])\d{3}-\d{2}-\d{4}(?![\w-])", us_ssn.is_valid, N_("US SSN")),
+    _validated(
+        r"(?<![\w.-])\d{3} ?\d{2} ?\d{4}(?![\w.-])", us_ssn.is_valid, N_("US SSN"), _SSN_CUE
+    ),
     # Bare 7-8 digit numbers are everywhere; only with a "DNI" cue are they a document number.
     _validated(
         r"(?<![\w.-])\d{1,2}\.?\d{3}\.?\d{3}(?![\w-]|\.\d)", ar_dni.is_valid, "DNI", _DNI_CUE
@@ -178,7 +185,7 @@ def _national_ids(text: str) -> Iterator[PiiMatch]:
 
 def _emails(text: str) -> Iterator[PiiMatch]:
     for m in _EMAIL.finditer(text):
-        yield PiiMatch("email", m.start(), m.end(), m.group(), "email address")
+        yield PiiMatch("email", m.start(), m.end(), m.group(), N_("email address"))
 
 
 def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -195,14 +202,14 @@ def _phones(text: str, config: TriageConfig, taken: Sequence[PiiMatch] = ()) -> 
     scan = _blank(text, [(m.start, m.end) for m in taken])
     scan = _blank(scan, [(m.start(), m.end()) for m in _URL_IN_TEXT.finditer(scan)])
     for start, end in find_phone_spans(scan, config.default_region):
-        yield PiiMatch("phone", start, end, text[start:end], "phone number")
+        yield PiiMatch("phone", start, end, text[start:end], N_("phone number"))
     # … except a WhatsApp link, which is a phone number in international form.
     for m in _WHATSAPP_LINK.finditer(text):
         start, end = m.span("number")
         if not any(t.start < end and start < t.end for t in taken) and is_international_phone(
             "+" + m.group("number")
         ):
-            yield PiiMatch("phone", start, end, m.group("number"), "phone number")
+            yield PiiMatch("phone", start, end, m.group("number"), N_("phone number"))
 
 
 @lru_cache(maxsize=32)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from stdnum.ar import cbu as ar_cbu
 
+from bot.i18n import N_
 from bot.triage.records import PiiMatch
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
@@ -36,31 +37,31 @@ class ReferenceDetector:
 
 DETECTORS = (
     ReferenceDetector(
-        "order_number", "order number",
+        "order_number", N_("order number"),
         r"pedido|pedidos|orden|order|compra|purchase|n[uú]mero de orden|order id",
     ),
     ReferenceDetector(
-        "account_number", "account number",
+        "account_number", N_("account number"),
         r"cuenta|account|acct|a/c|n[uú]mero de cuenta|nro\.? de cuenta",
     ),
     ReferenceDetector(
-        "customer_number", "customer number",
+        "customer_number", N_("customer number"),
         r"cliente|customer|socio|member|membership|abonado|subscriber|customer id|id de cliente",
     ),
     ReferenceDetector(
-        "contract_number", "contract number", r"contrato|contract|p[oó]liza|policy|poliza"
+        "contract_number", N_("contract number"), r"contrato|contract|p[oó]liza|policy|poliza"
     ),
     ReferenceDetector(
-        "service_number", "service number",
+        "service_number", N_("service number"),
         r"servicio|service|suministro|supply|cups|nis|nic|medidor|meter",
     ),
     ReferenceDetector(
-        "ticket_number", "ticket number",
+        "ticket_number", N_("ticket number"),
         r"ticket|caso|case|incidencia|incidente|incident|reclamo|reclamaci[oó]n|queja|"
         r"expediente|folio|radicado|complaint|reference|referencia|ref",
     ),
     ReferenceDetector(
-        "booking_reference", "booking reference",
+        "booking_reference", N_("booking reference"),
         r"reserva|booking|localizador|pnr|record locator|confirmation code|"
         r"c[oó]digo de reserva|c[oó]digo de confirmaci[oó]n|confirmation",
         booking=True,

@@ -156,7 +156,7 @@ def exposed_data_notice(post: PostView) -> str:
     """Said loudly: the customer published personal data, which we mask in Slack."""
     if not post.triage or not post.triage.pii:
         return ""
-    labels = list(dict.fromkeys(escape(m.label or m.type) for m in post.triage.pii))
+    labels = list(dict.fromkeys(escape(_(m.label) if m.label else m.type) for m in post.triage.pii))
     return _(
         "🔒 *Customer exposed personal data in public* ({kinds}). It is masked here; "
         "*Move to private* drafts a public invitation to a private conversation and a "

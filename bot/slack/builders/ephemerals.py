@@ -71,7 +71,7 @@ def build_original_posts(case_id: int, posts: Sequence[OriginalPost]) -> Message
         ),
     ]
     for index, post in enumerate(posts[:10]):
-        found = escape(", ".join(post.found))
+        found = escape(", ".join(_(kind) for kind in post.found))
         head = f"{when(post.at)} · {link(post.url, post.network.link_label)} · {found}"
         body = cut_escaped(post.text, SECTION_TEXT_LIMIT - len(head) - 20, "…")
         blocks.append(
