@@ -44,7 +44,10 @@ PEOPLE = (
     Person("U0JORDAN", "jordan", "second agent (billing specialist)"),
     Person("U0LEAD", "lead", "approver"),
     Person("U0SAM", "sam", "not an approver (sales)"),
+    Person("U0CARMEN", "carmen", "agent whose Slack is in Spanish"),
 )
+# Slack's language setting of each person (users.info include_locale); others are en-US.
+LOCALES = {"U0CARMEN": "es-ES"}
 TEAM = {p.user_id: p.name for p in PEOPLE}
 APPROVERS = "U0LEAD"
 LONG_POST_REPEAT = 40
@@ -83,7 +86,7 @@ def start_world(workdir: Path, poll_seconds: int = 2) -> DemoWorld:
     slack.start()
     slack.add_channel(CHANNEL, "customer-care")
     for user_id, name in TEAM.items():
-        slack.add_user(user_id, name, real_name=name.title())
+        slack.add_user(user_id, name, real_name=name.title(), locale=LOCALES.get(user_id, "en-US"))
     for customer in samples["customers"].values():
         x.add_user(
             customer["username"],
