@@ -62,6 +62,7 @@ from bot.reports.views import (
     StatsView,
     TodayView,
 )
+from bot.sla.policy import TargetKind
 from bot.slack.builders import (
     alerts,
     card,
@@ -534,6 +535,10 @@ def test_every_builder_renders_in_both_languages_and_spanish_has_no_english_left
 
 def test_the_history_names_every_audit_action_through_the_catalogue() -> None:
     assert set(AUDIT_ACTIONS) == {action.value for action in AuditAction}
+
+
+def test_every_service_level_target_has_a_name_in_the_catalogue() -> None:
+    assert {kind.label for kind in TargetKind} == set(card.DEADLINE_LABELS)
 
 
 def test_spanish_uses_the_teams_words() -> None:
