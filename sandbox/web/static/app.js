@@ -71,7 +71,9 @@
       for (const [name, html] of Object.entries(data.regions)) replaceRegion(name, html);
       const modal = document.getElementById("region-modal");
       if (data.modal.key !== modalKey) {
+        const before = modal.querySelector("form.modal");
         modal.innerHTML = data.modal.html;
+        carryInputs(before, modal.querySelector("form.modal"));
         modal.dataset.key = data.modal.key;
         modalKey = data.modal.key;
         const first = modal.querySelector("textarea, input[type=text]");
@@ -229,6 +231,34 @@
       (values[input.dataset.inputBlock] ||= {})[input.dataset.inputAction] = value;
     });
     return values;
+  }
+
+  // Like Slack, an update of the open modal (views.update) keeps what the person typed in
+  // every input whose block_id and action_id stay the same; an app resets one on purpose
+  // by giving its block a new id.
+  function carryInputs(before, after) {
+    if (!before || !after || before.dataset.view !== after.dataset.view) return;
+    before.querySelectorAll("[data-input]").forEach((old) => {
+      const { inputBlock, inputAction, type } = old.dataset;
+      const now = Array.from(after.querySelectorAll("[data-input]")).find(
+        (input) =>
+          input.dataset.inputBlock === inputBlock &&
+          input.dataset.inputAction === inputAction &&
+          input.dataset.type === type,
+      );
+      if (!now) return;
+      const choices = old.querySelectorAll("input[type=radio], input[type=checkbox]");
+      if (choices.length) {
+        const picked = new Set(Array.from(choices).filter((c) => c.checked).map((c) => c.value));
+        now.querySelectorAll("input[type=radio], input[type=checkbox]").forEach((c) => {
+          c.checked = picked.has(c.value);
+        });
+        return;
+      }
+      const field = old.querySelector("textarea, input, select");
+      const target = now.querySelector("textarea, input, select");
+      if (field && target && field.tagName === target.tagName) target.value = field.value;
+    });
   }
 
   function showErrors(form, errors) {
