@@ -11,6 +11,11 @@ each the median of REPEAT runs:
 - App Home for one agent (`load_home` + `build_home`).
 
 Usage: python bench/metrics_bench.py [postgresql|sqlite] [cases]
+
+Generating 1,000,000 cases takes minutes: with BENCH_DATABASE set (a PostgreSQL database
+name, or a SQLite file path) the generated history is kept there and reused by the next run
+that asks for the same number of cases (after `db upgrade`, so a new migration's indexes
+are measured on the same rows). Without it, a throwaway database is dropped at the end.
 """
 
 from __future__ import annotations
@@ -24,8 +29,9 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
-from common import database_url
+from common import database_url, kept_database_url
 from slack_sdk import WebClient
+from sqlalchemy import text
 
 from bot.config import Settings
 from bot.metrics.definitions import period_stats
@@ -337,16 +343,31 @@ def main() -> None:
     cases = (
         int(sys.argv[2]) if len(sys.argv) > 2 else (1_000_000 if kind == "postgresql" else 100_000)
     )
-    url, drop = database_url(kind)
+    kept = os.environ.get("BENCH_DATABASE")
+    if kept:
+        url, existed = kept_database_url(kind, kept)
+        drop: Callable[[], None] = lambda: None  # noqa: E731
+    else:
+        (url, drop), existed = database_url(kind), False
     engine = make_engine(url)
     try:
         upgrade(engine)
-        started = time.perf_counter()
-        data = rows(cases)
-        load(engine, data)
-        counts = {k: len(v) for k, v in data.items()}
-        del data
-        print(f"{kind}: generated and loaded {counts} in {time.perf_counter() - started:.1f} s")
+        with engine.connect() as connection:
+            stored = connection.execute(text('SELECT count(*) FROM "case"')).scalar() or 0
+        if existed and stored == cases:
+            print(f"{kind}: reusing {stored} cases in {url}")
+            with engine.connect() as connection:
+                connection.execute(text("ANALYZE"))
+                connection.commit()
+        else:
+            if stored:
+                raise SystemExit(f"{url} holds {stored} cases, not {cases}: choose another name")
+            started = time.perf_counter()
+            data = rows(cases)
+            load(engine, data)
+            counts = {k: len(v) for k, v in data.items()}
+            del data
+            print(f"{kind}: generated and loaded {counts} in {time.perf_counter() - started:.1f} s")
         factory = make_session_factory(engine)
         targets = response_targets(TriageConfig())
         month = NOW - timedelta(days=30)
@@ -395,7 +416,7 @@ def main() -> None:
             print(f"  {name}: {timed(what) * 1000:.0f} ms (median of {REPEAT})")
     finally:
         engine.dispose()
-        if os.environ.get("BENCH_KEEP"):
+        if kept:
             print(f"kept {url}")
         else:
             drop()

@@ -392,6 +392,28 @@ class SpikeAlert(Base):
     slack_ts: Mapped[str | None] = mapped_column(String(32))
 
 
+class ReportDelivery(Base):
+    """One scheduled report (daily or weekly) of one due time: claimed by inserting this
+    row before posting, so two processes, or a restart, never post it twice."""
+
+    __tablename__ = "report_delivery"
+    __table_args__ = (UniqueConstraint("kind", "due_at", name="uq_report_delivery_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "daily" or "weekly"
+    kind: Mapped[str] = mapped_column(String(16))
+    # When the report was due (its local time, in UTC): the report of that occurrence.
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set by the claim; cleared when Slack refused, so the next check tries again.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+
 # -- knowledge: similar cases, saved replies, the customer in one place (issue 15) -----------
 class PostEmbedding(Base):
     """A post's multilingual sentence embedding, to find similar past cases by meaning.
