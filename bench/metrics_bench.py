@@ -6,7 +6,7 @@ executemany on SQLite), after `db upgrade` (so with the migrations' indexes). Th
 each the median of REPEAT runs:
 
 - the 30-day Facebook response rate and time (`facebook_figures`);
-- the 30-day per-agent table (load + `period_stats(...).agents`);
+- the 30-day per-agent table (`agent_table`);
 - the whole 30-day report (`load_report`: every figure of `stats 30d`);
 - App Home for one agent (`load_home` + `build_home`).
 
@@ -34,8 +34,8 @@ from slack_sdk import WebClient
 from sqlalchemy import text
 
 from bot.config import Settings
-from bot.metrics.definitions import period_stats
-from bot.metrics.queries import facebook_figures, load_activity, load_report
+from bot.metrics.aggregates import agent_table
+from bot.metrics.queries import facebook_figures, load_report
 from bot.metrics.targets import response_targets
 from bot.networks.registry import Networks
 from bot.reports.home import HomePublisher
@@ -378,8 +378,7 @@ def main() -> None:
 
         def agents() -> object:
             with session_scope(factory) as session:
-                activity = load_activity(session, month, NOW)
-            return period_stats(activity, start=month, end=NOW, targets=targets).agents
+                return agent_table(session, month, NOW)
 
         def report() -> object:
             with session_scope(factory) as session:

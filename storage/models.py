@@ -170,6 +170,8 @@ class Post(Base):
         UniqueConstraint("network", "external_id", name="uq_post_network_id"),
         # Metrics and spike detection read posts by time window.
         Index("ix_post_created_at", "created_at"),
+        # A case's posts in a time range (the per-agent waits, bot.metrics.aggregates).
+        Index("ix_post_case_created", "case_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -254,7 +256,11 @@ class Draft(Base):
 
     __tablename__ = "draft"
     # Metrics read the replies sent in a time window.
-    __table_args__ = (Index("ix_draft_posted_at", "posted_at"),)
+    __table_args__ = (
+        Index("ix_draft_posted_at", "posted_at"),
+        # A case's replies in order (the per-agent waits, bot.metrics.aggregates).
+        Index("ix_draft_case_posted", "case_id", "posted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)

@@ -8,14 +8,16 @@ defines a figure lives in `bot.metrics.definitions`. The time windows are half-o
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Integer, Select, any_, bindparam, func, select, union
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from bot.metrics.aggregates import agent_table, counted_between, responsiveness_between
 from bot.metrics.definitions import (
+    BADGE_WINDOW,
     MIN_MESSAGES,
     RATE_WINDOW,
     SILENCE,
@@ -26,9 +28,7 @@ from bot.metrics.definitions import (
     FacebookResponsiveness,
     PeriodStats,
     Reply,
-    counted_messages,
     facebook_responsiveness,
-    messages_of,
     period_stats,
 )
 from storage.enums import AWAITING_REPLY, AuditAction, CaseStatus, DraftStatus, Priority
@@ -156,22 +156,18 @@ class Report:
     activity: Activity
 
 
-def facebook_figures(
-    session: Session, now: datetime, activity: Activity | None = None
-) -> FacebookResponsiveness:
-    """Facebook's 30-day rate and time and the 7-day badge check, as of `now`.
-
-    `activity` may be a load that already covers the 30 days before `now`.
-    """
-    loaded = activity or load_activity(session, now - RATE_WINDOW, now)
-    counted = counted_messages(messages_of(loaded.posts, loaded.replies, loaded.cases))
-    figures = facebook_responsiveness(counted, now)
+def facebook_figures(session: Session, now: datetime) -> FacebookResponsiveness:
+    """Facebook's 30-day rate and time and the 7-day badge check, as of `now`, computed in
+    the database (`bot.metrics.aggregates`)."""
+    figures = FacebookResponsiveness(
+        thirty_days=responsiveness_between(session, now - RATE_WINDOW, now),
+        seven_days=responsiveness_between(session, now - BADGE_WINDOW, now),
+    )
     if figures.thirty_days.messages >= MIN_MESSAGES:
         return figures
-    # Fewer than 10 in 30 days: Facebook takes the last 10, however old.
-    longer = load_activity(session, now - FALLBACK_LOOKBACK, now)
-    counted = counted_messages(messages_of(longer.posts, longer.replies, longer.cases))
-    return facebook_responsiveness(counted, now)
+    # Fewer than 10 in 30 days: Facebook takes the last 10, however old (few rows by
+    # nature, so Python picks them).
+    return facebook_responsiveness(counted_between(session, now - FALLBACK_LOOKBACK, now), now)
 
 
 def load_report(
@@ -180,10 +176,12 @@ def load_report(
     end: datetime,
     targets: Mapping[Priority, timedelta],
 ) -> Report:
-    """The figures of [start, end) and Facebook's as of `end`, from one load of records."""
-    activity = load_activity(session, min(start, end - RATE_WINDOW), end)
+    """The figures of [start, end) and Facebook's as of `end`; the per-agent table from
+    the database (the same definition, see `bot.metrics.aggregates`)."""
+    activity = load_activity(session, start, end)
     stats = period_stats(activity, start=start, end=end, targets=targets)
-    return Report(stats, facebook_figures(session, end, activity), activity)
+    stats = replace(stats, agents=agent_table(session, start, end))
+    return Report(stats, facebook_figures(session, end), activity)
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 from bot.cases.common import get_case
 from bot.cases.history import case_history
 from bot.errors import UserFacingError
+from bot.metrics.aggregates import responsiveness_between
 from bot.metrics.cost import CostEstimate, estimate
 from bot.metrics.definitions import (
     counted_messages,
     daily_series,
     messages_of,
-    responsiveness,
 )
-from bot.metrics.queries import load_activity, load_report, queue_now
+from bot.metrics.queries import load_report, queue_now
 from bot.metrics.settings import MetricsSettings
 from bot.metrics.targets import response_targets
 from bot.metrics.usage import load_usage
@@ -62,12 +62,10 @@ def period(key: str, now: datetime, timezone: str = "UTC") -> Period:
 
 def today(session: Session, now: datetime, timezone: str) -> TodayView:
     start = local_midnight(now, timezone)
-    activity = load_activity(session, start, now)
-    counted = counted_messages(messages_of(activity.posts, activity.replies, activity.cases))
     return TodayView(
         answered=lists.answered_since(session, start),
         queue=queue_now(session, now),
-        responsiveness=responsiveness(counted, start=start, end=now),
+        responsiveness=responsiveness_between(session, start, now),
     )
 
 

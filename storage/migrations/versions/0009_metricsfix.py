@@ -1,4 +1,4 @@
-"""metrics: reports delivered exactly once
+"""metrics: reports delivered exactly once; indexes for per-case look-ups
 
 Revision ID: 0009_metricsfix
 Revises: 0008
@@ -6,6 +6,10 @@ Revises: 0008
 `report_delivery` holds one row per scheduled report (daily or weekly) and due time: the
 process that inserts it posts the report, so two processes or a restart never post it
 twice (bot/reports/delivery.py).
+
+The per-agent table looks up, for each reply of the period, the previous reply and the
+oldest customer post of its case in a time range (bot/metrics/aggregates.py): (case, time)
+indexes answer both from the index however long the conversation.
 """
 
 import sqlalchemy as sa
@@ -19,7 +23,15 @@ branch_labels = None
 depends_on = None
 
 
+INDEXES = [
+    ("ix_post_case_created", "post", ["case_id", "created_at"]),
+    ("ix_draft_case_posted", "draft", ["case_id", "posted_at"]),
+]
+
+
 def upgrade() -> None:
+    for name, table, columns in INDEXES:
+        op.create_index(name, table, columns)
     op.create_table(
         "report_delivery",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -39,3 +51,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("report_delivery")
+    for name, table, _ in reversed(INDEXES):
+        op.drop_index(name, table_name=table)
