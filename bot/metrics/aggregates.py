@@ -16,6 +16,7 @@ the worked example and on a generated history, on both databases.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -137,40 +138,54 @@ def counted_between(session: Session, start: datetime, end: datetime) -> list[Co
 
 
 def responsiveness_between(session: Session, start: datetime, end: datetime) -> Responsiveness:
-    """Rate and time over the messages counted in [start, end), answered before `end`.
+    """Rate and time over the messages counted in [start, end), answered before `end`."""
+    (figures,) = responsiveness_since(session, [start], end)
+    return figures
+
+
+def responsiveness_since(
+    session: Session, starts: Sequence[datetime], end: datetime
+) -> list[Responsiveness]:
+    """Rate and time over the messages counted in [start, end) for each of `starts`, from
+    one pass over the messages (a shorter window's counted messages are the longer one's
+    that fall in it: the silence rule and the answers do not depend on the window).
 
     The fastest 90 %: rank the answered ones by response time and keep the first
     answered − ⌊answered / 10⌋, as `definitions.fastest_ninety_mean` does.
     """
     without_jit(session)
-    counted = _counted(session, start, end).cte("counted")
-    ranked = (
-        select(
-            counted.c.took,
-            func.row_number().over(order_by=counted.c.took).label("rank"),
-            func.count().over().label("answered"),
+    counted = _counted(session, min(starts), end).cte("counted")
+    columns = []
+    for n, start in enumerate(starts):
+        inside = counted.c.at >= start
+        ranked = (
+            select(
+                counted.c.took,
+                func.row_number().over(order_by=counted.c.took).label("rank"),
+                func.count().over().label("answered"),
+            )
+            .where(inside, counted.c.answered_at.is_not(None))
+            .cte(f"ranked_{n}")
         )
-        .where(counted.c.answered_at.is_not(None))
-        .cte("ranked")
-    )
-    kept = select(func.avg(ranked.c.took)).where(
-        ranked.c.rank <= ranked.c.answered - ranked.c.answered // 10
-    )
-    row = session.execute(
-        select(
-            select(func.count()).select_from(counted).scalar_subquery(),
+        kept = select(func.avg(ranked.c.took)).where(
+            ranked.c.rank <= ranked.c.answered - ranked.c.answered // 10
+        )
+        columns += [
+            select(func.count()).select_from(counted).where(inside).scalar_subquery(),
             select(func.count()).select_from(ranked).scalar_subquery(),
             kept.scalar_subquery(),
+        ]
+    row = session.execute(select(*columns)).one()
+    return [
+        Responsiveness(
+            start=start,
+            end=end,
+            messages=int(row[3 * n] or 0),
+            answered=int(row[3 * n + 1] or 0),
+            response_time=None if row[3 * n + 2] is None else _rounded(float(row[3 * n + 2])),
         )
-    ).one()
-    messages, answered, mean = row
-    return Responsiveness(
-        start=start,
-        end=end,
-        messages=int(messages or 0),
-        answered=int(answered or 0),
-        response_time=None if mean is None else _rounded(float(mean)),
-    )
+        for n, start in enumerate(starts)
+    ]
 
 
 def _rounded(seconds: float) -> timedelta:

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Integer, Select, any_, bindparam, func, se
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from bot.metrics.aggregates import agent_table, counted_between, responsiveness_between
+from bot.metrics.aggregates import agent_table, counted_between, responsiveness_since
 from bot.metrics.definitions import (
     BADGE_WINDOW,
     MIN_MESSAGES,
@@ -159,10 +159,8 @@ class Report:
 def facebook_figures(session: Session, now: datetime) -> FacebookResponsiveness:
     """Facebook's 30-day rate and time and the 7-day badge check, as of `now`, computed in
     the database (`bot.metrics.aggregates`)."""
-    figures = FacebookResponsiveness(
-        thirty_days=responsiveness_between(session, now - RATE_WINDOW, now),
-        seven_days=responsiveness_between(session, now - BADGE_WINDOW, now),
-    )
+    month, week = responsiveness_since(session, [now - RATE_WINDOW, now - BADGE_WINDOW], now)
+    figures = FacebookResponsiveness(thirty_days=month, seven_days=week)
     if figures.thirty_days.messages >= MIN_MESSAGES:
         return figures
     # Fewer than 10 in 30 days: Facebook takes the last 10, however old (few rows by

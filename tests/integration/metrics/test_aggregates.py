@@ -8,7 +8,12 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from bot.metrics.aggregates import agent_table, counted_between, responsiveness_between
+from bot.metrics.aggregates import (
+    agent_table,
+    counted_between,
+    responsiveness_between,
+    responsiveness_since,
+)
 from bot.metrics.definitions import (
     RATE_WINDOW,
     counted_messages,
@@ -57,6 +62,7 @@ def store_history(session, seed: int = 7) -> None:
 def test_the_database_counts_as_the_definitions_do(factory) -> None:
     with session_scope(factory) as session:
         store_history(session)
+    windows = []
     for days in (30, 7, 1):
         start = NOW - timedelta(days=days)
         with session_scope(factory) as session:
@@ -71,4 +77,9 @@ def test_the_database_counts_as_the_definitions_do(factory) -> None:
             assert responsiveness_between(session, start, NOW) == expected
             agents = period_stats(activity, start=start, end=NOW, targets={}).agents
             assert agent_table(session, start, NOW) == agents
+            windows.append(expected)
+    # The windows from one pass over the month's messages.
+    with session_scope(factory) as session:
+        together = responsiveness_since(session, [w.start for w in windows], NOW)
+    assert together == windows
     assert expected.messages > 0 and any(a.median_response for a in agents)
