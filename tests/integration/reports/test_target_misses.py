@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.metrics.queries import load_case_timelines
 from bot.reports.service import load_stats
 from bot.reports.views import Period
+from bot.sla.watcher import load_timelines
 from bot.slack.builders.reports import build_stats
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.enums import CaseStatus, Priority
@@ -66,6 +68,17 @@ def test_stats_show_misses_per_target_and_business_hours(sandbox: Sandbox, tmp_p
     # The times in the team's hours: case one waited 75 open minutes, case two 150.
     assert view.business is not None
     assert "*In business hours (support)* first response median" in shown
+
+
+def test_the_timelines_are_the_deadline_watchers(sandbox: Sandbox) -> None:
+    store_cases(sandbox.database_url)
+    engine = make_engine(sandbox.database_url)
+    with session_scope(make_session_factory(engine)) as session:
+        ours = load_case_timelines(session, START, END)
+        theirs = load_timelines(session, ours)
+    engine.dispose()
+    assert len(ours) == 4  # case five had no post in the period
+    assert {case_id: t.events for case_id, t in ours.items()} == theirs
 
 
 def test_without_a_policy_file_the_default_targets_count(sandbox: Sandbox) -> None:
