@@ -91,9 +91,11 @@ def _rows(session: Session, query: Executable) -> Sequence[Row[Any]]:
     return session.connection().execute(query).all()
 
 
-def load_activity(session: Session, start: datetime, end: datetime) -> Activity:
+def load_activity(
+    session: Session, start: datetime, end: datetime, *, with_claims: bool = True
+) -> Activity:
     """Every case touched in [start − 24 h, end) with all its customer posts and the replies
-    sent before `end`, and the claims made in [start, end).
+    sent before `end`, and (`with_claims`) the claims made in [start, end).
 
     The 24 hours before `start` are there for Facebook's silence rule: whether a message
     opens a conversation depends on what either side wrote in the day before it.
@@ -162,6 +164,8 @@ def load_activity(session: Session, start: datetime, end: datetime) -> Activity:
             ),
         )
     ]
+    if not with_claims:
+        return Activity(cases=cases, posts=posts, replies=replies)
     claims = [
         Claim(case_id=row.case_id, at=row.created_at, actor=row.actor)
         for row in _rows(
@@ -205,7 +209,8 @@ def load_report(
 ) -> Report:
     """The figures of [start, end) and Facebook's as of `end`; the per-agent table from
     the database (the same definition, see `bot.metrics.aggregates`)."""
-    activity = load_activity(session, start, end)
+    # The claims are counted by `agent_table` in the database: not loaded here.
+    activity = load_activity(session, start, end, with_claims=False)
     stats = period_stats(activity, start=start, end=end, targets=targets)
     stats = replace(stats, agents=agent_table(session, start, end))
     return Report(stats, facebook_figures(session, end), activity)
