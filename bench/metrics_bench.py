@@ -59,7 +59,8 @@ NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 def rows(cases: int) -> dict[str, list[tuple]]:
-    """Every table's rows for `cases` cases; the last two days' cases are still open."""
+    """Every table's rows for `cases` cases; the last two days' cases are still open (some
+    unclaimed, in the queue)."""
     rng = random.Random(42)
     customers = max(1, cases * 2 // 5)
     out: dict[str, list[tuple]] = {k: [] for k in ("customer", "case", "post", "draft", "audit")}
@@ -82,6 +83,9 @@ def rows(cases: int) -> dict[str, list[tuple]]:
         if reply_at and reply_at > NOW:
             reply_at = None
         status = ("replied" if reply_at else "claimed") if recent else "closed"
+        # Half the recent unanswered cases nobody took yet: App Home's queue has work.
+        if status == "claimed" and rng.random() < 0.5:
+            status = "new"
         owner = agent if status != "new" else None
         closed_at = (
             None if recent else (reply_at or created) + timedelta(hours=rng.randrange(1, 48))
@@ -139,8 +143,10 @@ def rows(cases: int) -> dict[str, list[tuple]]:
             )
         audit_id += 1
         out["audit"].append((audit_id, case_id, "carethread", "open", created))
-        audit_id += 1
-        out["audit"].append((audit_id, case_id, agent, "claim", created + timedelta(minutes=1)))
+        if owner:
+            audit_id += 1
+            claimed_at = created + timedelta(minutes=1)
+            out["audit"].append((audit_id, case_id, agent, "claim", claimed_at))
         if reply_at:
             draft_id += 1
             out["draft"].append(
