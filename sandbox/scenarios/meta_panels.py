@@ -28,6 +28,7 @@ class FacebookPanel:
     name = "facebook"
     label = "Facebook"
     handle_pattern = FACEBOOK_NAME
+    prefill = ""  # people write on a Page without mentioning it
 
     def __init__(self, meta: MetaGraphStandIn) -> None:
         self.meta = meta

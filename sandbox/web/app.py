@@ -142,6 +142,7 @@ def build_app(sandbox: WebSandbox) -> Starlette:
             "switches": sandbox.switches,
             "story": sandbox.story.state() if sandbox.story else None,
             "personas": sandbox.personas,
+            "labels": {n.name: n.label for n in sandbox.networks},
             "version": sandbox.changes.version,
         }
 

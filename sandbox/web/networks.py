@@ -31,6 +31,7 @@ class Persona:
     verified: bool = False
     language: str = ""  # an ISO 639-1 code the network records with the post, "" = not set
     accepts_private_messages: bool = True
+    network: str = ""  # the network a preset belongs to (its panel's name); "" = any
 
 
 @dataclass(frozen=True)

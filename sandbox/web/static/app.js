@@ -260,9 +260,33 @@
   // -- the customer composer ------------------------------------------------------------
   const composer = document.getElementById("composer");
 
-  function brandHandle() {
-    const option = composer.elements.network.selectedOptions[0];
-    return option ? option.dataset.brand : "";
+  // The network's own opening of a post ("@brand " where customers mention the brand).
+  function prefill(option) {
+    return option ? (option.dataset.prefill ?? "@" + option.dataset.brand + " ") : "";
+  }
+
+  let previousNetwork = composer.elements.network.selectedOptions[0] || null;
+
+  // After the network select changed: its handle rules, and its opening of a post when
+  // the text is still the previous network's untouched opening.
+  function networkChosen(before) {
+    const fields = composer.elements;
+    const option = fields.network.selectedOptions[0];
+    if (!option) return;
+    fields.handle.pattern = option.dataset.pattern;
+    if (before !== option && (!fields.text.value.trim() || fields.text.value === prefill(before))) {
+      fields.text.value = prefill(option);
+    }
+    if (before !== option) replyTo(null);
+    previousNetwork = option;
+  }
+
+  function chooseNetwork(name) {
+    const fields = composer.elements;
+    if (!name || fields.network.value === name) return;
+    const before = fields.network.selectedOptions[0];
+    fields.network.value = name;
+    networkChosen(before);
   }
 
   function fillPersona(persona) {
@@ -301,7 +325,7 @@
     });
     if (answer.ok) {
       status.textContent = "Posted. Carethread picks it up at its next poll.";
-      fields.text.value = "@" + brandHandle() + " ";
+      fields.text.value = prefill(fields.network.selectedOptions[0]);
       replyTo(null);
     } else {
       status.textContent = answer.message || "Could not post.";
@@ -348,8 +372,13 @@
         if (!answer.ok) toast("⚠️ " + (answer.message || "Could not close."));
       });
     } else if (target.matches("button[data-reply-to]")) {
-      composer.elements.network.value = target.dataset.network;
-      const preset = [...composer.elements.preset.options].find((o) => o.value === target.dataset.handle);
+      chooseNetwork(target.dataset.network);
+      const preset = [...composer.elements.preset.options].find(
+        (o) =>
+          o.dataset.persona &&
+          JSON.parse(o.dataset.persona).handle === target.dataset.handle &&
+          (!o.dataset.network || o.dataset.network === target.dataset.network),
+      );
       if (preset) {
         composer.elements.preset.value = preset.value;
         fillPersona(JSON.parse(preset.dataset.persona));
@@ -382,9 +411,10 @@
       });
     } else if (target.name === "preset" && target.form === composer) {
       const option = target.selectedOptions[0];
+      if (option && option.dataset.network) chooseNetwork(option.dataset.network);
       fillPersona(option && option.dataset.persona ? JSON.parse(option.dataset.persona) : {});
     } else if (target.name === "network" && target.form === composer) {
-      composer.elements.handle.pattern = target.selectedOptions[0].dataset.pattern;
+      networkChosen(previousNetwork);
     }
   });
 
