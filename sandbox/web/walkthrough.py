@@ -275,3 +275,11 @@ def mastodon_public_reply(page: Page) -> Locator:
     become(page, AGENT)
     expect(status(page, customer.handle)).to_contain_text("Replied", timeout=WAIT_MS)
     return answer
+
+
+def slash_command(page: Page, text: str) -> None:
+    """Type a slash command in the channel's message bar and send it."""
+    bar = page.locator("#command")
+    bar.locator("input[name=text]").fill(text)
+    bar.get_by_role("button", name="Send").click()
+    expect(bar.locator("input[name=text]")).to_have_value("", timeout=WAIT_MS)

@@ -52,8 +52,12 @@ def test_a_customer_answered_end_to_end_by_hand(site: Site, chromium: Path, tmp_
 
 
 @pytest.mark.timeout(120)
-def test_a_mastodon_customer_answered_end_to_end_by_hand(site: Site, chromium: Path):
-    """The same workflow on another network: its panel, its composer, its reply."""
+def test_a_mastodon_customer_answered_end_to_end_by_hand(
+    site: Site, chromium: Path, tmp_path: Path
+):
+    """The same workflow on another network: its panel, its composer, its reply; then
+    the agent's own cases, asked for with /carethread typed on the page."""
+    shots = tmp_path
     errors: list[str] = []
     with sync_playwright() as playwright:
         browser = launch(playwright, chromium)
@@ -63,6 +67,11 @@ def test_a_mastodon_customer_answered_end_to_end_by_hand(site: Site, chromium: P
             walk.open_as(page, site.url, walk.AGENT)
             answer = walk.mastodon_public_reply(page)
             expect(answer.locator(".handle")).to_have_text(f"@{walk.BRAND}")
+            # The case is in the agent's list, asked for with the slash command.
+            walk.slash_command(page, "/carethread mine")
+            mine = page.locator("#region-channel article.ephemeral").filter(has_text="My cases")
+            expect(mine).to_contain_text("@ines_r", timeout=walk.WAIT_MS)
+            page.screenshot(path=str(shots / "mastodon.png"))
         finally:
             browser.close()
     assert errors == []

@@ -26,6 +26,7 @@ class FeedsPanel:
     handle_pattern = FEED_NAME
     accepts_replies = False  # the page offers no "Reply as" on an entry
     private_side = False  # no private messages section
+    seen_as = "what blogs and news sites Carethread reads publish"
     prefill = ""  # an entry starts with its title
 
     def __init__(self, server: FeedsStandIn) -> None:

@@ -10,6 +10,7 @@
     me: body.dataset.me,
     thread: body.dataset.thread || "",
     tab: body.dataset.tab || "channel",
+    net: body.dataset.net || "",
   };
   const shown = {}; // region name -> last HTML put there
   let modalKey = document.getElementById("region-modal").dataset.key || "";
@@ -23,6 +24,7 @@
     const params = new URLSearchParams({ as: state.me });
     if (state.thread) params.set("thread", state.thread);
     if (state.tab === "home") params.set("tab", "home");
+    if (state.net) params.set("net", state.net);
     return params;
   }
 
@@ -31,6 +33,21 @@
     body.dataset.me = state.me;
     body.dataset.thread = state.thread;
     body.dataset.tab = state.tab;
+    body.dataset.net = state.net;
+  }
+
+  // One network's panel at a time, chosen with its tab.
+  function showNetwork(name) {
+    const panel = document.getElementById("region-network-" + name);
+    if (!panel) return;
+    state.net = name;
+    document.querySelectorAll(".networks [data-network-tab]").forEach((tab) => {
+      tab.setAttribute("aria-selected", String(tab.dataset.networkTab === name));
+    });
+    document.querySelectorAll(".networks > [role=tabpanel]").forEach((other) => {
+      other.hidden = other !== panel;
+    });
+    remember();
   }
 
   function nearBottom(element) {
@@ -279,6 +296,7 @@
     }
     if (before !== option) replyTo(null);
     previousNetwork = option;
+    showNetwork(option.value);
   }
 
   function chooseNetwork(name) {
@@ -336,7 +354,8 @@
   document.addEventListener("click", (event) => {
     const target = event.target.closest(
       "[data-action]:not(select), [data-thread], a.local, [data-close-thread], [data-tab], " +
-        "[data-close-view], button[data-reply-to], [data-clear-reply], [data-story]"
+        "[data-close-view], button[data-reply-to], [data-clear-reply], [data-story], " +
+        "[data-network-tab]"
     );
     if (!target) {
       document.querySelectorAll("details.overflow[open]").forEach((d) => {
@@ -356,7 +375,11 @@
         remember();
         refresh();
       }
-      // Other local links are anchors (a post on a network's timeline): the browser scrolls.
+      // Other local links are anchors (a post on a network's timeline): its network's tab
+      // shows, then the browser scrolls to it.
+      const anchored = href.startsWith("#") && document.getElementById(href.slice(1));
+      const panel = anchored && anchored.closest("[data-network]");
+      if (panel) showNetwork(panel.dataset.network);
     } else if (target.matches("[data-close-thread]")) {
       state.thread = "";
       remember();
@@ -387,6 +410,8 @@
       }
       replyTo(target.dataset.replyTo, target.dataset.handle);
       composer.elements.text.focus();
+    } else if (target.matches("[data-network-tab]")) {
+      showNetwork(target.dataset.networkTab);
     } else if (target.matches("[data-clear-reply]")) {
       replyTo(null);
     } else if (target.matches("[data-story]")) {
@@ -418,9 +443,18 @@
     }
   });
 
+  // -- slash commands ---------------------------------------------------------------------
+  async function sendCommand(form) {
+    const field = form.elements.text;
+    const answer = await post("/api/command", { as: state.me, text: field.value });
+    if (answer.ok) field.value = "";
+    else toast("⚠️ " + (answer.message || "Could not send the command."));
+  }
+
   document.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (event.target === composer) compose();
+    if (event.target.id === "command") sendCommand(event.target);
+    else if (event.target === composer) compose();
     else if (event.target.matches("form[data-view]")) submitModal(event.target);
   });
 

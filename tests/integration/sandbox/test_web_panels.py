@@ -300,3 +300,29 @@ def answer_privately(page: Page, root: dict, text: str) -> None:
         slack, url, dm_channel(slack, APPROVER), dm["ts"], APPROVER, Action.APPROVE
     )
     assert status == 200, body
+
+
+def test_carethread_typed_on_the_page_is_answered_to_that_person_only(page: Page) -> None:
+    page.compose("mastodon", {"handle": "paz", "name": "Paz Vidal"}, "me cobraron la permanencia")
+    page.card("me cobraron la permanencia")
+
+    def typed(text: str, who: str = AGENT) -> requests.Response:
+        return requests.post(
+            page.server.url + "api/command", json={"as": who, "text": text}, timeout=10
+        )
+
+    assert typed("/carethread queue").json() == {"ok": True}
+
+    def channel(who: str) -> str:
+        answer = requests.get(page.server.url + "fragments", params={"as": who}, timeout=10)
+        return str(answer.json()["regions"]["channel"])
+
+    shown = page.box.slack.wait_for(lambda: "The queue" in channel(AGENT) and channel(AGENT), 10)
+    assert "me cobraron la permanencia" in shown and "ephemeral" in shown
+    assert "The queue" not in channel(APPROVER)
+
+    refused = typed("/weather today")
+    assert refused.status_code == 400 and "/weather is not a valid command" in refused.text
+    refused = typed("hello everyone")
+    assert refused.status_code == 400 and "Only slash commands" in refused.text
+    assert typed("/carethread help", who="U0NOBODY").status_code == 400
