@@ -292,9 +292,17 @@ def build_app(sandbox: WebSandbox) -> Starlette:
             language=str(given.get("language") or ""),
             accepts_private_messages=bool(given.get("accepts_private_messages", True)),
         )
-        post = network.compose(
-            persona, str(body.get("text") or ""), _optional(body.get("reply_to"))
-        )
+        text = str(body.get("text") or "")
+        if body.get("private"):
+            write_privately = getattr(network, "compose_private", None)
+            if write_privately is None:
+                raise ComposeError(
+                    f"Carethread reads only public posts on {network.label}: "
+                    "untick “Write privately”."
+                )
+            message = write_privately(persona, text)
+            return {"ok": True, "private_message": message.id}
+        post = network.compose(persona, text, _optional(body.get("reply_to")))
         return {"ok": True, "post": post.id}
 
     def fault(body: dict[str, Any]) -> dict[str, Any]:

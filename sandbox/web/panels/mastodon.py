@@ -97,6 +97,16 @@ class MastodonPanel:
     def compose(self, persona: Persona, text: str, reply_to: str | None) -> TimelinePost:
         """A public post mentioning the brand (the mention is added when the text lacks
         it), or a reply in the thread of `reply_to`."""
+        return self._post(self._write(persona, text, reply_to, "public"))
+
+    def compose_private(self, persona: Persona, text: str) -> PrivateMessage:
+        """A direct mention of the brand: Mastodon's private message."""
+        status = self._write(persona, text, None, "direct")
+        return next(m for m in self.private_messages() if m.id == str(status["id"]))
+
+    def _write(
+        self, persona: Persona, text: str, reply_to: str | None, visibility: str
+    ) -> dict[str, Any]:
         handle = persona.handle.strip().lstrip("@")
         if handle.lower().endswith("@" + DOMAIN):
             handle = handle[: -len(DOMAIN) - 1]
@@ -115,14 +125,14 @@ class MastodonPanel:
         language = persona.language or None
         try:
             if reply_to:
-                status = self.server.reply_in_thread(acct, reply_to, text, language=language)
-            else:
-                status = self.server.post(acct, text, language=language)
+                return self.server.reply_in_thread(
+                    acct, reply_to, text, language=language, visibility=visibility
+                )
+            return self.server.post(acct, text, language=language, visibility=visibility)
         except KeyError as error:
             raise ComposeError("The post you are replying to no longer exists.") from error
         except StatusRefused as error:  # what Mastodon's own validation refuses
             raise ComposeError(error.message) from error
-        return self._post(status)
 
     def _upsert(self, persona: Persona, handle: str) -> str:
         username, _, domain = handle.partition("@")

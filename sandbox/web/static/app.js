@@ -291,6 +291,9 @@
     const option = fields.network.selectedOptions[0];
     if (!option) return;
     fields.handle.pattern = option.dataset.pattern;
+    // Only where customers can write privately to the brand (and the bot reads it).
+    fields.private.disabled = option.dataset.private === undefined;
+    if (fields.private.disabled) fields.private.checked = false;
     if (before !== option && (!fields.text.value.trim() || fields.text.value === prefill(before))) {
       fields.text.value = prefill(option);
     }
@@ -340,9 +343,12 @@
       },
       text: fields.text.value,
       reply_to: replyingTo,
+      private: fields.private.checked && !fields.private.disabled,
     });
     if (answer.ok) {
-      status.textContent = "Posted. Carethread picks it up at its next poll.";
+      status.textContent = answer.private_message
+        ? "Sent privately. Carethread picks it up at its next poll."
+        : "Posted. Carethread picks it up at its next poll.";
       fields.text.value = prefill(fields.network.selectedOptions[0]);
       replyTo(null);
     } else {

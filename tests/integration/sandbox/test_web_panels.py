@@ -326,3 +326,64 @@ def test_carethread_typed_on_the_page_is_answered_to_that_person_only(page: Page
     refused = typed("hello everyone")
     assert refused.status_code == 400 and "Only slash commands" in refused.text
     assert typed("/carethread help", who="U0NOBODY").status_code == 400
+
+
+# network, customer, what they write privately, the private answer
+WRITTEN_PRIVATELY = [
+    (
+        "facebook",
+        {"name": "Liam Carter", "handle": "Liam Carter", "language": "en"},
+        "Hi, my bill shows a late fee but I paid on the 3rd.",
+        "Hi Liam, the late fee was our mistake: it is removed from your bill.",
+    ),
+    (
+        "instagram",
+        {"name": "", "handle": "kiki.bsas", "language": "es"},
+        "Hola! ¿me pasan el precio del plan de 600 megas?",
+        "¡Hola! El plan de 600 megas cuesta 19.990 al mes para clientes actuales.",
+    ),
+    (
+        "mastodon",
+        {"name": "Oliver Kent", "handle": "oliver_p", "language": "en"},
+        "why was I billed twice this month? my account number is 5512-8871",
+        "@oliver_p Hi Oliver, we refunded the second charge today.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("network", "persona", "text", "reply"),
+    WRITTEN_PRIVATELY,
+    ids=[p[0] for p in WRITTEN_PRIVATELY],
+)
+def test_a_customer_writing_privately_on_the_page_is_answered_in_their_inbox(
+    page: Page, network: str, persona: dict, text: str, reply: str
+) -> None:
+    written = requests.post(
+        page.server.url + "api/compose",
+        json={"network": network, "persona": persona, "text": text, "private": True},
+        timeout=10,
+    )
+    assert written.json()["ok"] is True, written.text
+    panel = page.panels[network]
+    (asked,) = [m for m in panel.private_messages() if m.id == written.json()["private_message"]]
+    assert asked.recipient == panel.brand() and asked.sender.handle == persona["handle"]
+
+    root = page.card(text[:30])
+    assert "5512-8871" not in str(root)  # what customers write privately is masked too
+    answer_privately(page, root, reply)
+    sent = page.box.slack.wait_for(
+        lambda: [m for m in panel.private_messages() if m.sender == panel.brand()], 10
+    )
+    assert [(m.recipient.handle, m.text) for m in sent] == [(persona["handle"], reply)]
+    assert all(not p.is_brand or reply not in p.text for p in panel.timeline())
+
+
+def test_writing_privately_where_the_bot_reads_only_public_posts_is_refused(page: Page) -> None:
+    refused = requests.post(
+        page.server.url + "api/compose",
+        json={"network": "bluesky", "persona": {"handle": "amara"}, "text": "hi", "private": True},
+        timeout=10,
+    )
+    assert refused.status_code == 400
+    assert "reads only public posts on Bluesky" in refused.json()["message"]
