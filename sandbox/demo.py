@@ -25,8 +25,10 @@ from rich.text import Text
 
 from bot.app import Runtime, build_runtime
 from bot.config import load_settings
-from sandbox.agent_story import play_agent_story
+from sandbox.agent_story import WAIT_SECONDS, play_agent_story
 from sandbox.demo_networks import LABELS, OTHER_NETWORKS, OtherNetworks, start_other_networks
+from sandbox.scenarios.meta import play_meta_story
+from sandbox.scenarios.networks import load_samples as load_network_samples
 from sandbox.slack_api import SlackStandIn
 from sandbox.terminal_view import message_lines, render_channel
 from sandbox.web.app import WebSandbox
@@ -210,6 +212,52 @@ def _play_stories(world: DemoWorld, speed: float, stop: threading.Event) -> None
             text=f"@{handle} {story['text']}",
             pause=pause,
         )
+    _play_other_stories(world, pause, stop)
+
+
+def _play_other_stories(world: DemoWorld, pause: float, stop: threading.Event) -> None:
+    """The same team on the other networks: a Mastodon customer answered in their thread;
+    a Facebook comment taken private and an Instagram Direct message answered."""
+    mastodon = world.others.running.get("mastodon")
+    if mastodon is not None:
+        samples = load_network_samples("mastodon")
+        assert samples.answer is not None
+        key, reply = samples.answer
+        asked = next(p for p in samples.posts if p.key == key)
+        handle = next(p.handle for p in mastodon.timeline.personas() if p.key == asked.by)
+        root = _wait_for_text(world, asked.text[:40], stop)
+        if root is None:
+            return
+        play_agent_story(
+            world.slack,
+            world.bot_url,
+            CHANNEL,
+            root["ts"],
+            agent="U0JORDAN",
+            approver="U0LEAD",
+            text=f"@{handle} {reply}",
+            pause=pause,
+        )
+        server: Any = mastodon.stand_in
+        world.slack.wait_for(lambda: server.brand_statuses(), WAIT_SECONDS)
+    if world.others.meta is not None and not stop.is_set():
+        play_meta_story(
+            world.others.meta,
+            world.slack,
+            world.bot_url,
+            CHANNEL,
+            agent="U0MARIA",
+            approver="U0LEAD",
+            pause=pause,
+        )
+
+
+def _wait_for_text(world: DemoWorld, text: str, stop: threading.Event) -> dict | None:
+    while not stop.wait(0.2):
+        for root in world.slack.messages(CHANNEL):
+            if text in " ".join(world.slack.message_texts(root)):
+                return root
+    return None
 
 
 def _wait_for_root(world: DemoWorld, handle: str, stop: threading.Event) -> dict | None:
