@@ -101,22 +101,130 @@ def slack_rate_limit(slack: SlackStandIn) -> FaultSwitch:
     )
 
 
-def refused_private_message(x: XStandIn) -> FaultSwitch:
-    def arm(until: float | None) -> list[tuple[StandInServer, Fault]]:
+@dataclass(frozen=True)
+class Refusal:
+    """How one network refuses a private message, in its own words: `arm()` injects it
+    into the network's stand-in and returns the fault."""
+
+    network: str  # as the page names it
+    arm: Callable[[], tuple[StandInServer, Fault]]
+
+
+def x_refusal(x: XStandIn) -> Refusal:
+    def arm() -> tuple[StandInServer, Fault]:
         def matches(request: Request) -> bool:
             return request.method == "POST" and request.path.startswith("/2/dm_conversations/")
 
-        return [(x, x.inject(matches, problem(403, CANNOT_DM), times=FOREVER))]
+        return x, x.inject(matches, problem(403, CANNOT_DM), times=FOREVER)
 
+    return Refusal("X", arm)
+
+
+def bluesky_refusal(bluesky: StandInServer) -> Refusal:
+    """The chat service's answer when the customer's chat setting is "no one"."""
+
+    def arm() -> tuple[StandInServer, Fault]:
+        def matches(request: Request) -> bool:
+            return request.path.endswith(
+                ("/chat.bsky.convo.getConvoForMembers", "/chat.bsky.convo.sendMessage")
+            )
+
+        words = "recipient has disabled incoming messages"
+        refused = Response(400, {"error": "MessagesDisabled", "message": words})
+        return bluesky, bluesky.inject(matches, refused, times=FOREVER)
+
+    return Refusal("Bluesky", arm)
+
+
+def discourse_refusal(discourse: StandInServer) -> Refusal:
+    """`POST /posts.json` of a private message, refused as for a member who does not
+    accept them (422 with the post creator's message naming the member)."""
+
+    def arm() -> tuple[StandInServer, Fault]:
+        refused = Response(422, {"action": "create_post", "errors": []})
+
+        def matches(request: Request) -> bool:
+            if request.method != "POST" or request.path != "/posts.json":
+                return False
+            params = _discourse_params(request)
+            if params.get("archetype") != "private_message":
+                return False
+            names = str(params.get("target_recipients") or params.get("target_usernames") or "")
+            refused.body = {
+                "action": "create_post",
+                "errors": [
+                    f"Sorry, you can't send a message to {name.strip()} right now."
+                    for name in names.split(",")
+                    if name.strip()
+                ],
+            }
+            return True
+
+        return discourse, discourse.inject(matches, refused, times=FOREVER)
+
+    return Refusal("Discourse", arm)
+
+
+def _discourse_params(request: Request) -> dict[str, object]:
+    params: dict[str, object] = {k: v[0] for k, v in request.query.items()}
+    try:
+        if "json" in request.headers.get("content-type", ""):
+            body = request.json()
+            if isinstance(body, dict):
+                params.update(body)
+        elif request.body:
+            params.update(request.form())
+    except ValueError:
+        pass
+    return params
+
+
+def meta_refusal(meta: StandInServer) -> Refusal:
+    """The Send API's answer for someone who cannot be reached (Messenger, Instagram
+    Direct, and private replies to comments): Graph error 551."""
+
+    def arm() -> tuple[StandInServer, Fault]:
+        def matches(request: Request) -> bool:
+            return request.method == "POST" and request.path.endswith("/messages")
+
+        refused = Response(
+            400,
+            {
+                "error": {
+                    "message": "This person isn't available right now.",
+                    "type": "OAuthException",
+                    "code": 551,
+                    "error_subcode": 1545041,
+                    "fbtrace_id": "SandboxSwitch",
+                }
+            },
+        )
+        return meta, meta.inject(matches, refused, times=FOREVER)
+
+    return Refusal("Facebook Messenger and Instagram", arm)
+
+
+def refused_private_message(x: XStandIn, *others: Refusal) -> FaultSwitch:
+    refusals = [x_refusal(x), *others]
+
+    def arm(until: float | None) -> list[tuple[StandInServer, Fault]]:
+        return [refusal.arm() for refusal in refusals]
+
+    networks = _listing([r.network for r in refusals])
     return FaultSwitch(
         key="refused_private_message",
         label="Refused private message",
-        explains=f"X refuses every private message: “{CANNOT_DM}”",
+        explains=f"Every private message is refused, each network in its own words "
+        f"(on {networks}); on X: “{CANNOT_DM}”",
         arm=arm,
     )
 
 
-def slow_network(stand_ins: Sequence[StandInServer]) -> FaultSwitch:
+def _listing(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def slow_network(stand_ins: Sequence[StandInServer], networks: str = "") -> FaultSwitch:
     def arm(until: float | None) -> list[tuple[StandInServer, Fault]]:
         return [
             (server, server.inject(lambda r: True, None, delay=SLOW_SECONDS, times=FOREVER))
@@ -126,18 +234,25 @@ def slow_network(stand_ins: Sequence[StandInServer]) -> FaultSwitch:
     return FaultSwitch(
         key="slow_network",
         label="Slow network",
-        explains=f"Every call to the networks and to Slack takes {SLOW_SECONDS:g} s longer.",
+        explains=f"Every call to the networks{f' ({networks})' if networks else ''} and to "
+        f"Slack takes {SLOW_SECONDS:g} s longer.",
         arm=arm,
     )
 
 
 def standard_switches(
-    x: XStandIn, slack: SlackStandIn, others: Sequence[StandInServer] = ()
+    x: XStandIn,
+    slack: SlackStandIn,
+    others: Sequence[StandInServer] = (),
+    refusals: Sequence[Refusal] = (),
+    networks: str = "",
 ) -> list[FaultSwitch]:
-    """The page's switches; `others` (more network stand-ins) are slowed down too."""
+    """The page's switches; `others` (more network stand-ins) are slowed down too, and
+    `refusals` refuse private messages on more networks than X. `networks` names every
+    network the slow switch acts on, for the page."""
     return [
         x_rate_limit(x),
         slack_rate_limit(slack),
-        refused_private_message(x),
-        slow_network([x, slack, *others]),
+        refused_private_message(x, *refusals),
+        slow_network([x, slack, *others], networks),
     ]
