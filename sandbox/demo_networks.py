@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,7 +147,9 @@ class OtherNetworks:
         """One thread per network posting its sample posts at the sample file's pace."""
         threads = [
             threading.Thread(
-                target=play_samples, args=(running,), kwargs={"speed": speed, "stop": stop}
+                target=play_samples,
+                args=(running,),
+                kwargs={"speed": speed, "stop": stop, "on_post": _announce(running.stand_in)},
             )
             for running in self.running.values()
         ]
@@ -212,6 +214,11 @@ def start_other_networks(
         started.stop()
         raise
     return started
+
+
+def _announce(stand_in: StandInServer) -> Callable[[Any, Any], None]:
+    """A sample post written into a stand-in's state directly: tell the page."""
+    return lambda sample, post: stand_in.changed({"kind": "sample_post", "id": post.id})
 
 
 def meta_samples() -> dict[str, Any]:
