@@ -335,6 +335,7 @@ def web_sandbox(world: DemoWorld, story: StoryRunner | None) -> WebSandbox:
             world.others.stand_ins(),
             world.others.refusals(),
             networks=", ".join(["X", *(LABELS[n] for n in world.others.names())]),
+            rate_limits=world.others.rate_limits(),
         ),
         personas=personas(world.samples, world.others),
         story=story,

@@ -26,7 +26,17 @@ from sandbox.scenarios.networks import (
     play_samples,
     start_network,
 )
-from sandbox.web.faults import Refusal, bluesky_refusal, discourse_refusal, meta_refusal
+from sandbox.web.faults import (
+    RateLimit,
+    Refusal,
+    bluesky_rate_limit,
+    bluesky_refusal,
+    discourse_rate_limit,
+    discourse_refusal,
+    mastodon_rate_limit,
+    meta_rate_limit,
+    meta_refusal,
+)
 from sandbox.web.networks import NetworkPanel, Persona
 from sandbox.web.panels import (
     BlueskyPanel,
@@ -110,6 +120,19 @@ class OtherNetworks:
             found.append(discourse_refusal(self.running["discourse"].stand_in))
         if self.meta:
             found.append(meta_refusal(self.meta))
+        return found
+
+    def rate_limits(self) -> list[RateLimit]:
+        """How each network on says "too many requests" (feeds are plain HTTP files)."""
+        found = []
+        if "mastodon" in self.running:
+            found.append(mastodon_rate_limit(self.running["mastodon"].stand_in))
+        if "bluesky" in self.running:
+            found.append(bluesky_rate_limit(self.running["bluesky"].stand_in))
+        if "discourse" in self.running:
+            found.append(discourse_rate_limit(self.running["discourse"].stand_in))
+        if self.meta:
+            found.append(meta_rate_limit(self.meta, self.meta.page["id"]))
         return found
 
     def personas(self) -> list[Persona]:

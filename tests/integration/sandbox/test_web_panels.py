@@ -92,7 +92,13 @@ def page(sqlite_url: str) -> Iterator[Page]:
                 channel=CHANNEL,
                 people=[Person(AGENT, "maria", "agent"), Person(APPROVER, "lead", "approver")],
                 networks=panels,
-                switches=standard_switches(box.x, box.slack, others.stand_ins(), others.refusals()),
+                switches=standard_switches(
+                    box.x,
+                    box.slack,
+                    others.stand_ins(),
+                    others.refusals(),
+                    rate_limits=others.rate_limits(),
+                ),
             )
         )
         server.start()
@@ -387,3 +393,32 @@ def test_writing_privately_where_the_bot_reads_only_public_posts_is_refused(page
     )
     assert refused.status_code == 400
     assert "reads only public posts on Bluesky" in refused.json()["message"]
+
+
+def test_the_other_networks_rate_limit_switch_answers_429_in_each_networks_words(
+    page: Page,
+) -> None:
+    switched = requests.post(
+        page.server.url + "api/fault", json={"key": "network_rate_limits", "on": True}, timeout=10
+    )
+    assert switched.json() == {"ok": True, "on": True}
+    page.compose("mastodon", {"handle": "rita", "name": "Rita"}, "no tengo internet desde ayer")
+    page.box.cycle()
+    assert not [r for r in page.box.roots() if "no tengo internet" in str(r)]
+    for name in ("mastodon", "bluesky", "discourse"):
+        stand_in = page.box.world(name).stand_in
+        assert 429 in [r.status for r in stand_in.requests], name
+    mastodon = page.box.world("mastodon").stand_in
+    me = mastodon.base_url + "/api/v1/accounts/verify_credentials"
+    auth = {"Authorization": f"Bearer {mastodon.access_token}"}
+    limited = requests.get(me, headers=auth, timeout=10)
+    assert limited.status_code == 429 and limited.headers["X-RateLimit-Remaining"] == "0"
+    bluesky = page.box.world("bluesky").stand_in
+    limited = requests.get(bluesky.base_url + "/xrpc/com.atproto.server.describeServer", timeout=10)
+    assert limited.json()["error"] == "RateLimitExceeded"
+    assert "ratelimit-reset" in limited.headers
+
+    requests.post(
+        page.server.url + "api/fault", json={"key": "network_rate_limits", "on": False}, timeout=10
+    )
+    assert requests.get(me, headers=auth, timeout=10).status_code == 200
