@@ -417,6 +417,8 @@
       replyTo(target.dataset.replyTo, target.dataset.handle);
       composer.elements.text.focus();
     } else if (target.matches("[data-network-tab]")) {
+      // The composer writes on the network in view.
+      chooseNetwork(target.dataset.networkTab);
       showNetwork(target.dataset.networkTab);
     } else if (target.matches("[data-clear-reply]")) {
       replyTo(null);
@@ -474,6 +476,7 @@
     shown[region.id.slice("region-".length)] = region.innerHTML;
   }
   document.querySelectorAll("[data-scroll]").forEach((el) => (el.scrollTop = el.scrollHeight));
+  if (state.net) chooseNetwork(state.net);
   remember();
   scheduleExpiry();
   listen();
