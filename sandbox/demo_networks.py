@@ -69,6 +69,7 @@ class OtherNetworks:
     running: dict[str, RunningNetwork] = field(default_factory=dict)
     meta: MetaGraphStandIn | None = None
     brand: str = "acmeconecta"
+    _panels: list[NetworkPanel] | None = field(default=None, repr=False)
 
     def names(self) -> list[str]:
         """The networks on, in page order."""
@@ -91,6 +92,12 @@ class OtherNetworks:
             raise RuntimeError("the bot did not answer Meta's webhook handshake")
 
     def panels(self) -> list[NetworkPanel]:
+        """One panel per network on, in page order (made once)."""
+        if self._panels is None:
+            self._panels = self._make_panels()
+        return self._panels
+
+    def _make_panels(self) -> list[NetworkPanel]:
         panels: list[NetworkPanel] = []
         for name in self.names():
             if name in META:
