@@ -400,6 +400,11 @@
       post("/api/close", { as: state.me, view: form.dataset.view }).then((answer) => {
         if (!answer.ok) toast("⚠️ " + (answer.message || "Could not close."));
       });
+    } else if (target.matches("button[data-reply-to][data-brand-post]")) {
+      // A customer answering the brand (a follow-up): whoever the composer describes.
+      chooseNetwork(target.dataset.network);
+      replyTo(target.dataset.replyTo, target.dataset.brandPost);
+      composer.elements.text.focus();
     } else if (target.matches("button[data-reply-to]")) {
       chooseNetwork(target.dataset.network);
       const preset = [...composer.elements.preset.options].find(

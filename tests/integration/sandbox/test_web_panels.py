@@ -35,6 +35,7 @@ from sandbox.web.server import WebServer
 from tests.integration.harness import CHANNEL, Sandbox, close_sandbox, open_sandbox
 
 AGENT, APPROVER = "U0AGENT1", "U0LEAD"
+FOLLOW_UP = "Thanks! One more thing: does that also cover my second line?"
 
 
 @dataclass
@@ -56,6 +57,16 @@ class Page:
     def region(self, network: str) -> str:
         fragments = requests.get(self.server.url + "fragments", params={"as": AGENT}, timeout=10)
         return str(fragments.json()["regions"][f"network-{network}"])
+
+    def everything_said(self) -> str:
+        """Every message of the channel, threads included (after a poll cycle)."""
+        self.box.cycle()
+        slack = self.box.slack
+        return "\n".join(
+            " ".join(slack.message_texts(m))
+            for root in self.box.roots()
+            for m in [root, *self.box.thread_of(root)]
+        )
 
     def card(self, words: str) -> dict:
         """The case card whose text has `words`, once the bot has posted it (polling the
@@ -177,6 +188,10 @@ def test_a_customer_written_on_the_page_is_answered_in_their_networks_panel(
     assert answered[0].in_reply_to_handle == post.author.handle
     shown = page.region(network)
     assert reply in shown and f'Replying to <a href="#{network}-post-{post.id}">' in shown
+    # The customer answers the brand back from the panel: the same case hears it.
+    assert f'data-reply-to="{answered[0].id}" data-network="{network}" data-brand-post' in shown
+    page.compose(network, persona, FOLLOW_UP, reply_to=answered[0].id)
+    page.box.slack.wait_for(lambda: FOLLOW_UP in page.everything_said(), WAIT_SECONDS)
 
 
 def test_a_feed_entry_written_on_the_page_becomes_a_read_only_card(page: Page) -> None:
