@@ -5,7 +5,8 @@
 Runs the demo world (the real bot, both stand-ins, the sample customers), then walks the
 page in Chromium exactly as tests/browser does, saving a picture at each step the README
 shows: the channel with a P1 card, the draft modal with an inline error, the approver's
-phone, and the Mastodon panel with the brand's reply. Emoji need a colour emoji font (Debian: fonts-noto-color-emoji).
+phone, and the Mastodon panel with the brand's reply. Emoji need a colour emoji font
+(Debian: fonts-noto-color-emoji).
 """
 
 from __future__ import annotations
