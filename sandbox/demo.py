@@ -51,6 +51,8 @@ PEOPLE = (
 TEAM = {p.user_id: p.name for p in PEOPLE}
 APPROVERS = "U0LEAD"
 LONG_POST_REPEAT = 40
+# `--once` gives up (and says on what it waited) after this long, instead of hanging.
+ONCE_DEADLINE_SECONDS = 300
 EXIT_NO_PORT = 2
 
 
@@ -333,6 +335,7 @@ def web_sandbox(world: DemoWorld, story: StoryRunner | None) -> WebSandbox:
             world.others.stand_ins(),
             world.others.refusals(),
             networks=", ".join(["X", *(LABELS[n] for n in world.others.names())]),
+            rate_limits=world.others.rate_limits(),
         ),
         personas=personas(world.samples, world.others),
         story=story,
@@ -453,14 +456,29 @@ def run_demo(
     if once or story:
         runner.start(web.sandbox.changes.bump)
 
+    give_up_at = time.monotonic() + ONCE_DEADLINE_SECONDS
+
     def finished() -> bool:
         story_over = runner.state() == "done" or bool(runner.failures)
         replies_done = len(brand_replies(world)) >= len(STORIES) or bool(runner.failures)
-        return (
-            slack_message_count(world) >= len(world.samples["posts"])
-            and story_over
-            and replies_done
-        )
+        all_in_slack = slack_message_count(world) >= len(world.samples["posts"])
+        if all_in_slack and story_over and replies_done:
+            return True
+        if time.monotonic() > give_up_at:  # say what never happened, rather than hang
+            missing = [
+                what
+                for what, done in (
+                    ("every sample post in Slack", all_in_slack),
+                    (f"the story to end (it is {runner.state() or 'not started'})", story_over),
+                    ("the replies on X", replies_done),
+                )
+                if not done
+            ]
+            runner.failures.append(
+                f"after {ONCE_DEADLINE_SECONDS} s still waiting for " + ", ".join(missing)
+            )
+            return True
+        return False
 
     try:
         if plain:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,17 @@ from sandbox.scenarios.networks import (
     play_samples,
     start_network,
 )
-from sandbox.web.faults import Refusal, bluesky_refusal, discourse_refusal, meta_refusal
+from sandbox.web.faults import (
+    RateLimit,
+    Refusal,
+    bluesky_rate_limit,
+    bluesky_refusal,
+    discourse_rate_limit,
+    discourse_refusal,
+    mastodon_rate_limit,
+    meta_rate_limit,
+    meta_refusal,
+)
 from sandbox.web.networks import NetworkPanel, Persona
 from sandbox.web.panels import (
     BlueskyPanel,
@@ -59,6 +69,7 @@ class OtherNetworks:
     running: dict[str, RunningNetwork] = field(default_factory=dict)
     meta: MetaGraphStandIn | None = None
     brand: str = "acmeconecta"
+    _panels: list[NetworkPanel] | None = field(default=None, repr=False)
 
     def names(self) -> list[str]:
         """The networks on, in page order."""
@@ -81,6 +92,12 @@ class OtherNetworks:
             raise RuntimeError("the bot did not answer Meta's webhook handshake")
 
     def panels(self) -> list[NetworkPanel]:
+        """One panel per network on, in page order (made once)."""
+        if self._panels is None:
+            self._panels = self._make_panels()
+        return self._panels
+
+    def _make_panels(self) -> list[NetworkPanel]:
         panels: list[NetworkPanel] = []
         for name in self.names():
             if name in META:
@@ -110,6 +127,19 @@ class OtherNetworks:
             found.append(discourse_refusal(self.running["discourse"].stand_in))
         if self.meta:
             found.append(meta_refusal(self.meta))
+        return found
+
+    def rate_limits(self) -> list[RateLimit]:
+        """How each network on says "too many requests" (feeds are plain HTTP files)."""
+        found = []
+        if "mastodon" in self.running:
+            found.append(mastodon_rate_limit(self.running["mastodon"].stand_in))
+        if "bluesky" in self.running:
+            found.append(bluesky_rate_limit(self.running["bluesky"].stand_in))
+        if "discourse" in self.running:
+            found.append(discourse_rate_limit(self.running["discourse"].stand_in))
+        if self.meta:
+            found.append(meta_rate_limit(self.meta, self.meta.page["id"]))
         return found
 
     def personas(self) -> list[Persona]:
@@ -147,7 +177,9 @@ class OtherNetworks:
         """One thread per network posting its sample posts at the sample file's pace."""
         threads = [
             threading.Thread(
-                target=play_samples, args=(running,), kwargs={"speed": speed, "stop": stop}
+                target=play_samples,
+                args=(running,),
+                kwargs={"speed": speed, "stop": stop, "on_post": _announce(running.stand_in)},
             )
             for running in self.running.values()
         ]
@@ -212,6 +244,11 @@ def start_other_networks(
         started.stop()
         raise
     return started
+
+
+def _announce(stand_in: StandInServer) -> Callable[[Any, Any], None]:
+    """A sample post written into a stand-in's state directly: tell the page."""
+    return lambda sample, post: stand_in.changed({"kind": "sample_post", "id": post.id})
 
 
 def meta_samples() -> dict[str, Any]:

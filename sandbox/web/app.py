@@ -301,8 +301,10 @@ def build_app(sandbox: WebSandbox) -> Starlette:
                     "untick “Write privately”."
                 )
             message = write_privately(persona, text)
+            sandbox.changes.bump()  # not every stand-in announces what customers write
             return {"ok": True, "private_message": message.id}
         post = network.compose(persona, text, _optional(body.get("reply_to")))
+        sandbox.changes.bump()
         return {"ok": True, "post": post.id}
 
     def fault(body: dict[str, Any]) -> dict[str, Any]:

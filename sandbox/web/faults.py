@@ -8,10 +8,13 @@ the window resets, as the real ones do.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from sandbox.discourse_api import rate_limited as discourse_too_many
 from sandbox.httpserver import Fault, Request, Response, StandInServer
 from sandbox.slack_api import SlackStandIn
 from sandbox.x_api import CANNOT_DM, MENTIONS_USER_LIMIT, Window, XStandIn, problem
@@ -20,6 +23,7 @@ from sandbox.x_api import too_many_requests as x_too_many_requests
 # Plenty: a switch stays on until switched off or its window passes, however many calls.
 FOREVER = 10**9
 X_RATE_WINDOW_SECONDS = 60
+NETWORK_RATE_WINDOW_SECONDS = 60
 SLACK_RETRY_AFTER_SECONDS = 20
 SLOW_SECONDS = 2.0
 
@@ -224,6 +228,113 @@ def _listing(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+@dataclass(frozen=True)
+class RateLimit:
+    """How one network (besides X) says "too many requests": `arm(reset_at)` injects it,
+    matching requests until `reset_at` (epoch seconds), and returns the fault."""
+
+    network: str
+    arm: Callable[[float], tuple[StandInServer, Fault]]
+
+
+def mastodon_rate_limit(mastodon: StandInServer) -> RateLimit:
+    def arm(reset_at: float) -> tuple[StandInServer, Fault]:
+        reset = datetime.fromtimestamp(reset_at, UTC).isoformat(timespec="microseconds")
+        response = Response(
+            429,
+            {"error": "Too many requests"},
+            {
+                "X-RateLimit-Limit": "300",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": reset.replace("+00:00", "Z"),
+            },
+        )
+        matches = _before(reset_at, lambda r: r.path.startswith("/api/"))
+        return mastodon, mastodon.inject(matches, response, times=FOREVER)
+
+    return RateLimit("Mastodon", arm)
+
+
+def bluesky_rate_limit(bluesky: StandInServer) -> RateLimit:
+    def arm(reset_at: float) -> tuple[StandInServer, Fault]:
+        response = Response(
+            429,
+            {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
+            {
+                "ratelimit-limit": "3000",
+                "ratelimit-remaining": "0",
+                "ratelimit-reset": str(int(reset_at)),
+                "ratelimit-policy": "3000;w=300",
+            },
+        )
+        matches = _before(reset_at, lambda r: r.path.startswith("/xrpc/"))
+        return bluesky, bluesky.inject(matches, response, times=FOREVER)
+
+    return RateLimit("Bluesky", arm)
+
+
+def discourse_rate_limit(discourse: StandInServer) -> RateLimit:
+    def arm(reset_at: float) -> tuple[StandInServer, Fault]:
+        wait = max(1, int(reset_at - time.time()))
+        matches = _before(reset_at, lambda r: True)
+        return discourse, discourse.inject(matches, discourse_too_many(wait), times=FOREVER)
+
+    return RateLimit("Discourse", arm)
+
+
+def meta_rate_limit(meta: StandInServer, page_id: str) -> RateLimit:
+    """Graph error 32 (the Page's request limit), with the usage header saying when
+    access comes back."""
+
+    def arm(reset_at: float) -> tuple[StandInServer, Fault]:
+        minutes = max(1, round((reset_at - time.time()) / 60))
+        usage = {
+            page_id: [
+                {
+                    "type": "pages",
+                    "call_count": 100,
+                    "total_cputime": 50,
+                    "total_time": 50,
+                    "estimated_time_to_regain_access": minutes,
+                }
+            ]
+        }
+        response = Response(
+            400,
+            {
+                "error": {
+                    "message": "(#32) Page request limit reached",
+                    "type": "OAuthException",
+                    "code": 32,
+                    "fbtrace_id": "SandboxSwitch",
+                }
+            },
+            {"X-Business-Use-Case-Usage": json.dumps(usage)},
+        )
+        matches = _before(reset_at, lambda r: True)
+        return meta, meta.inject(matches, response, times=FOREVER)
+
+    return RateLimit("Facebook and Instagram", arm)
+
+
+def network_rate_limits(limits: Sequence[RateLimit]) -> FaultSwitch:
+    """Every network besides X says "too many requests" in its own way, for a window."""
+
+    def arm(until: float | None) -> list[tuple[StandInServer, Fault]]:
+        reset_at = until or time.time() + NETWORK_RATE_WINDOW_SECONDS
+        return [limit.arm(reset_at) for limit in limits]
+
+    return FaultSwitch(
+        key="network_rate_limits",
+        label="Other networks' rate limits",
+        explains=f"{_listing([limit.network for limit in limits])} answer every call with "
+        f"their own “too many requests” until the window resets "
+        f"({NETWORK_RATE_WINDOW_SECONDS} s).",
+        arm=arm,
+        window=NETWORK_RATE_WINDOW_SECONDS,
+    )
+
+
 def slow_network(stand_ins: Sequence[StandInServer], networks: str = "") -> FaultSwitch:
     def arm(until: float | None) -> list[tuple[StandInServer, Fault]]:
         return [
@@ -246,12 +357,15 @@ def standard_switches(
     others: Sequence[StandInServer] = (),
     refusals: Sequence[Refusal] = (),
     networks: str = "",
+    rate_limits: Sequence[RateLimit] = (),
 ) -> list[FaultSwitch]:
-    """The page's switches; `others` (more network stand-ins) are slowed down too, and
-    `refusals` refuse private messages on more networks than X. `networks` names every
-    network the slow switch acts on, for the page."""
+    """The page's switches; `others` (more network stand-ins) are slowed down too,
+    `refusals` refuse private messages on more networks than X, and `rate_limits` (if
+    any) make a switch of their own. `networks` names every network the slow switch acts
+    on, for the page."""
     return [
         x_rate_limit(x),
+        *([network_rate_limits(rate_limits)] if rate_limits else []),
         slack_rate_limit(slack),
         refused_private_message(x, *refusals),
         slow_network([x, slack, *others], networks),

@@ -259,6 +259,9 @@ def mastodon_public_reply(page: Page) -> Locator:
     become(page, AGENT)
     customer = MASTODON_CUSTOMER
     post_on(page, "mastodon", customer, MASTODON_POST)
+    # Writing on Mastodon brought its tab forward.
+    expect(page.locator("#region-network-mastodon")).to_be_visible()
+    expect(page.locator("#region-network-x")).to_be_hidden()
     asked = network_timeline(page, "mastodon").locator("li.post").filter(has_text=MASTODON_POST)
     expect(asked).to_contain_text(f"@{customer.handle}")
     press(card(page, customer.handle), "Claim")

@@ -430,6 +430,11 @@
       post("/api/close", { as: state.me, view: form.dataset.view }).then((answer) => {
         if (!answer.ok) toast("⚠️ " + (answer.message || "Could not close."));
       });
+    } else if (target.matches("button[data-reply-to][data-brand-post]")) {
+      // A customer answering the brand (a follow-up): whoever the composer describes.
+      chooseNetwork(target.dataset.network);
+      replyTo(target.dataset.replyTo, target.dataset.brandPost);
+      composer.elements.text.focus();
     } else if (target.matches("button[data-reply-to]")) {
       chooseNetwork(target.dataset.network);
       const preset = [...composer.elements.preset.options].find(
@@ -447,6 +452,8 @@
       replyTo(target.dataset.replyTo, target.dataset.handle);
       composer.elements.text.focus();
     } else if (target.matches("[data-network-tab]")) {
+      // The composer writes on the network in view.
+      chooseNetwork(target.dataset.networkTab);
       showNetwork(target.dataset.networkTab);
     } else if (target.matches("[data-clear-reply]")) {
       replyTo(null);
@@ -504,6 +511,7 @@
     shown[region.id.slice("region-".length)] = region.innerHTML;
   }
   document.querySelectorAll("[data-scroll]").forEach((el) => (el.scrollTop = el.scrollHeight));
+  if (state.net) chooseNetwork(state.net);
   remember();
   scheduleExpiry();
   listen();

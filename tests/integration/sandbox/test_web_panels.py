@@ -35,6 +35,7 @@ from sandbox.web.server import WebServer
 from tests.integration.harness import CHANNEL, Sandbox, close_sandbox, open_sandbox
 
 AGENT, APPROVER = "U0AGENT1", "U0LEAD"
+FOLLOW_UP = "Thanks! One more thing: does that also cover my second line?"
 
 
 @dataclass
@@ -56,6 +57,16 @@ class Page:
     def region(self, network: str) -> str:
         fragments = requests.get(self.server.url + "fragments", params={"as": AGENT}, timeout=10)
         return str(fragments.json()["regions"][f"network-{network}"])
+
+    def everything_said(self) -> str:
+        """Every message of the channel, threads included (after a poll cycle)."""
+        self.box.cycle()
+        slack = self.box.slack
+        return "\n".join(
+            " ".join(slack.message_texts(m))
+            for root in self.box.roots()
+            for m in [root, *self.box.thread_of(root)]
+        )
 
     def card(self, words: str) -> dict:
         """The case card whose text has `words`, once the bot has posted it (polling the
@@ -92,7 +103,13 @@ def page(sqlite_url: str) -> Iterator[Page]:
                 channel=CHANNEL,
                 people=[Person(AGENT, "maria", "agent"), Person(APPROVER, "lead", "approver")],
                 networks=panels,
-                switches=standard_switches(box.x, box.slack, others.stand_ins(), others.refusals()),
+                switches=standard_switches(
+                    box.x,
+                    box.slack,
+                    others.stand_ins(),
+                    others.refusals(),
+                    rate_limits=others.rate_limits(),
+                ),
             )
         )
         server.start()
@@ -171,6 +188,10 @@ def test_a_customer_written_on_the_page_is_answered_in_their_networks_panel(
     assert answered[0].in_reply_to_handle == post.author.handle
     shown = page.region(network)
     assert reply in shown and f'Replying to <a href="#{network}-post-{post.id}">' in shown
+    # The customer answers the brand back from the panel: the same case hears it.
+    assert f'data-reply-to="{answered[0].id}" data-network="{network}" data-brand-post' in shown
+    page.compose(network, persona, FOLLOW_UP, reply_to=answered[0].id)
+    page.box.slack.wait_for(lambda: FOLLOW_UP in page.everything_said(), WAIT_SECONDS)
 
 
 def test_a_feed_entry_written_on_the_page_becomes_a_read_only_card(page: Page) -> None:
@@ -387,3 +408,32 @@ def test_writing_privately_where_the_bot_reads_only_public_posts_is_refused(page
     )
     assert refused.status_code == 400
     assert "reads only public posts on Bluesky" in refused.json()["message"]
+
+
+def test_the_other_networks_rate_limit_switch_answers_429_in_each_networks_words(
+    page: Page,
+) -> None:
+    switched = requests.post(
+        page.server.url + "api/fault", json={"key": "network_rate_limits", "on": True}, timeout=10
+    )
+    assert switched.json() == {"ok": True, "on": True}
+    page.compose("mastodon", {"handle": "rita", "name": "Rita"}, "no tengo internet desde ayer")
+    page.box.cycle()
+    assert not [r for r in page.box.roots() if "no tengo internet" in str(r)]
+    for name in ("mastodon", "bluesky", "discourse"):
+        stand_in = page.box.world(name).stand_in
+        assert 429 in [r.status for r in stand_in.requests], name
+    mastodon = page.box.world("mastodon").stand_in
+    me = mastodon.base_url + "/api/v1/accounts/verify_credentials"
+    auth = {"Authorization": f"Bearer {mastodon.access_token}"}
+    limited = requests.get(me, headers=auth, timeout=10)
+    assert limited.status_code == 429 and limited.headers["X-RateLimit-Remaining"] == "0"
+    bluesky = page.box.world("bluesky").stand_in
+    limited = requests.get(bluesky.base_url + "/xrpc/com.atproto.server.describeServer", timeout=10)
+    assert limited.json()["error"] == "RateLimitExceeded"
+    assert "ratelimit-reset" in limited.headers
+
+    requests.post(
+        page.server.url + "api/fault", json={"key": "network_rate_limits", "on": False}, timeout=10
+    )
+    assert requests.get(me, headers=auth, timeout=10).status_code == 200
