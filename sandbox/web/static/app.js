@@ -297,7 +297,10 @@
         view: form.dataset.view,
         values: formValues(form),
       });
-      if (answer.errors) showErrors(form, answer.errors);
+      // The app may have updated the modal while the submission was on its way (the page
+      // then drew a new form): show the errors on the form that is on screen now.
+      const shown = document.querySelector(`#region-modal form.modal[data-view="${form.dataset.view}"]`);
+      if (answer.errors) showErrors(shown || form, answer.errors);
       if (!answer.ok && answer.message) toast("⚠️ " + answer.message);
     } finally {
       if (button) button.disabled = false;
