@@ -21,13 +21,20 @@ from slack_sdk.models.blocks import (
 from bot.i18n import N_, _
 from bot.metrics.cost import CostEstimate, UsageKind
 from bot.metrics.definitions import Distribution, Responsiveness, Share
-from bot.metrics.queries import misses_per_target
 from bot.metrics.spike import Severity
+from bot.metrics.targets import TargetCount
 from bot.reports.views import StatsView
+from bot.sla.policy import TargetKind
 from bot.slack.builders.common import Message, when
 from bot.slack.text import cut_escaped, escape, link
 
 AGENT_ROWS = 8
+# The target kinds' names as the figures show them (capitalised, unlike the card's).
+TARGET_NAMES = {
+    TargetKind.FIRST_RESPONSE: N_("First response"),
+    TargetKind.NEXT_RESPONSE: N_("Next response"),
+    TargetKind.RESOLUTION: N_("Resolution"),
+}
 KIND_LABELS = {
     "read:mentions": N_("mentions read"),
     "read:search": N_("search results read"),
@@ -132,6 +139,36 @@ def cost_lines(costs: Sequence[CostEstimate]) -> list[str]:
     return lines
 
 
+def _target_counts(counts: Sequence[TargetCount]) -> list[str]:
+    """One line per target kind: "First response: P1 2 of 10 · P2 0 of 41"."""
+    lines: dict[str, list[str]] = {}
+    for count in counts:
+        lines.setdefault(_(TARGET_NAMES[count.kind]), []).append(
+            _("{priority} {missed} of {started}").format(
+                priority=count.priority, missed=f"{count.missed:,}", started=f"{count.started:,}"
+            )
+        )
+    return [f"{kind}: {' · '.join(parts)}" for kind, parts in lines.items()]
+
+
+def _misses_text(view: StatsView) -> str:
+    """Missed targets per kind and priority, by the policy's clocks (and in calendar time
+    when some target counts business hours only)."""
+    misses = view.misses
+    if misses is None or not misses.counts:
+        return _("*Missed targets:* no target started in this period")
+    if misses.hours:
+        heading = _("*Missed targets (business hours, {hours})*").format(hours=escape(misses.hours))
+    else:
+        heading = _("*Missed targets*")
+    text = heading + "\n" + "\n".join(_target_counts(misses.counts))
+    if misses.calendar is not None:
+        text += "\n" + _("_In calendar time: {counts}_").format(
+            counts="; ".join(_target_counts(misses.calendar))
+        )
+    return text
+
+
 # -- stats, daily summary, weekly report ---------------------------------------------------
 def build_stats(
     view: StatsView, images: Sequence[tuple[str, str]] = (), title: str = ""
@@ -139,7 +176,6 @@ def build_stats(
     """The figures of a period; `images` are (file id, alt text) of uploaded charts."""
     report, stats = view.report, view.report.stats
     heading = title or f"Carethread · {view.period.label}"
-    misses = misses_per_target(stats)
     blocks: list[Block] = [
         HeaderBlock(block_id="title", text=heading[:150]),
         ContextBlock(
@@ -180,18 +216,7 @@ def build_stats(
                 (_("Answered"), _shares(stats.shares) or "—"),
             ),
         ),
-        SectionBlock(
-            block_id="targets",
-            text=MarkdownTextObject(
-                text=_("*Missed response targets:* ")
-                + " · ".join(
-                    _("{priority} {count} (target {target})").format(
-                        priority=p, count=misses.get(p, 0), target=duration(view.targets[p])
-                    )
-                    for p in sorted(view.targets)
-                )
-            ),
-        ),
+        SectionBlock(block_id="targets", text=MarkdownTextObject(text=_misses_text(view))),
         ContextBlock(
             block_id="volume",
             elements=[
@@ -210,6 +235,28 @@ def build_stats(
             ],
         ),
     ]
+    if view.business is not None:
+        business = view.business
+        blocks.insert(
+            blocks.index(next(b for b in blocks if b.block_id == "times")) + 1,
+            SectionBlock(
+                block_id="business_times",
+                text=MarkdownTextObject(
+                    text=_("*In business hours ({hours})*").format(
+                        hours=escape(view.business_hours or "")
+                    )
+                    + " "
+                    + " · ".join(
+                        f"{name} {value}"
+                        for name, value in (
+                            _distribution(_("first response"), business.first_response),
+                            _distribution(_("next response"), business.next_response),
+                            _distribution(_("resolution"), business.resolution),
+                        )
+                    )
+                ),
+            ),
+        )
     if stats.agents:
         rows = [
             _("{user} claimed {claimed} · replied {replied} · median {median}").format(

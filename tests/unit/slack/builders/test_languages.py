@@ -5,6 +5,7 @@ Slack's limits in both, which slack_sdk's `to_dict()` checks)."""
 
 from __future__ import annotations
 
+import dataclasses
 import gettext
 import importlib
 import inspect
@@ -53,6 +54,7 @@ from bot.metrics.definitions import (
 )
 from bot.metrics.queries import QueueNow, Report
 from bot.metrics.spike import Severity
+from bot.metrics.targets import TargetCount, TargetMisses
 from bot.reports.views import (
     CaseDetail,
     CaseLine,
@@ -301,7 +303,26 @@ def stats_view() -> StatsView:
         source="X",
         unpriced={"read:other": 4},
     )
-    return StatsView(Period("7d", "7 d", start, end), report, QueueNow(4, 1, 2), targets, [cost])
+    # A policy whose targets count business hours: misses in them and in calendar time.
+    misses = TargetMisses(
+        counts=[
+            TargetCount(TargetKind.FIRST_RESPONSE, Priority.P1, 2, 10),
+            TargetCount(TargetKind.RESOLUTION, Priority.P2, 0, 41),
+        ],
+        calendar=[TargetCount(TargetKind.FIRST_RESPONSE, Priority.P1, 1, 10)],
+        hours="Soporte Madrid",
+    )
+    business = period_stats(activity, start=start, end=end, targets=targets)
+    return StatsView(
+        Period("7d", "7 d", start, end),
+        report,
+        QueueNow(4, 1, 2),
+        targets,
+        [cost],
+        misses=misses,
+        business=business,
+        business_hours="Soporte Madrid",
+    )
 
 
 def spike_view() -> reports.SpikeView:
@@ -539,6 +560,17 @@ def test_the_history_names_every_audit_action_through_the_catalogue() -> None:
 
 def test_every_service_level_target_has_a_name_in_the_catalogue() -> None:
     assert {kind.label for kind in TargetKind} == set(card.DEADLINE_LABELS)
+    assert set(reports.TARGET_NAMES) == set(TargetKind)
+
+
+def test_a_period_without_targets_says_so_in_the_readers_language() -> None:
+    view = dataclasses.replace(stats_view(), misses=TargetMisses(counts=[]), business=None)
+    with in_language("es"):
+        spanish = texts(reports.build_stats(view))
+    with in_language("en"):
+        english = texts(reports.build_stats(view))
+    assert "*Objetivos incumplidos:* ningún objetivo empezó en este periodo" in spanish
+    assert "*Missed targets:* no target started in this period" in english
 
 
 def test_spanish_uses_the_teams_words() -> None:
