@@ -69,6 +69,8 @@ class Settings:
     slack_api_base_url: str = DEFAULT_SLACK_API_BASE_URL
     database_url: str = DEFAULT_DATABASE_URL
     poll_interval_seconds: int = 30
+    # The worker lease: a standby worker takes over within this long of the leader's death.
+    worker_lease_seconds: int = 15
     backfill_hours: int = 24
     port: int = 3000
     # Answering (approval and escalation).
@@ -331,6 +333,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         networks=_networks(r),
         database_url=r.raw("DATABASE_URL") or DEFAULT_DATABASE_URL,
         poll_interval_seconds=r.integer("POLL_INTERVAL_SECONDS", 30, 1, 86_400),
+        worker_lease_seconds=r.integer("WORKER_LEASE_SECONDS", 15, 2, 600),
         backfill_hours=r.integer("BACKFILL_HOURS", 24, 0, 24 * 7),
         port=r.integer("PORT", 3000, 1, 65_535),
         approver_user_ids=frozenset(approvers),

@@ -274,6 +274,9 @@ class Draft(Base):
     # definite failure. Set with no outcome after the lease means the sender died.
     send_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     send_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The process that claimed the send (bot_process.id): a dead one's claim is settled
+    # at once instead of after the send lease.
+    send_claimed_by: Mapped[str | None] = mapped_column(String(120))
     # What was (or is being) answered: the post replied to, or the DM recipient.
     target_id: Mapped[str | None] = mapped_column(String(300))
     # The customer post the reply answers (public or private), fixed when sending starts.
@@ -478,3 +481,35 @@ class IdentityLink(Base):
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     unlinked_by: Mapped[str | None] = mapped_column(String(32))
     unlinked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Lease(Base):
+    """Who may do a singleton duty (the worker's polling, publishing, deadlines, reports):
+    one row per duty. `epoch` grows by one at every change of holder and is the fencing
+    token: a write that must come from the holder checks holder and epoch in its own
+    transaction. `expires_at` is seconds since the epoch on the database's clock, so the
+    machines' own clocks never matter (bot/lease.py)."""
+
+    __tablename__ = "lease"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(120))
+    epoch: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[float] = mapped_column(Float, default=0.0)
+    acquired_at: Mapped[float | None] = mapped_column(Float)
+
+
+class BotProcess(Base):
+    """A running (or once running) Carethread process: what a claim names as its owner, so
+    that a claim of a process known to be dead can be taken over at once (bot/registry.py).
+    Times are seconds since the epoch on the database's clock."""
+
+    __tablename__ = "bot_process"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[float] = mapped_column(Float)
+    heartbeat_at: Mapped[float] = mapped_column(Float, index=True)
+    stopped_at: Mapped[float | None] = mapped_column(Float)
