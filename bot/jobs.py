@@ -16,12 +16,11 @@ from bot.ingest import RouteFn, TriageFn
 from bot.knowledge.embeddings import EmbedFn
 from bot.networks.base import Network
 from bot.networks.registry import Networks
-from bot.outbound import Sender
+from bot.outbound import Fence, Sender
 from bot.polling import PollOutcome, ProgressFactory, poll_network
 from bot.sla.health import LISTENING_JOB_ID, ListeningHealth
 from bot.sla.watcher import DEADLINES_JOB_ID, TICK, DeadlineWatcher
 from bot.slack.outbox import PublishOutcome, SlackPublisher
-from storage.db import exclusive
 
 log = logging.getLogger(__name__)
 
@@ -52,16 +51,19 @@ class Cycle:
     # deadlines so their cards are posted showing them.
     before_publish: Callable[[], object] | None = None
     # Held while this process stores and publishes posts: a cycle, or posts a network
-    # pushed (`bot.intake`). They wait for each other here; other processes are kept out
-    # by the lock below, and skip.
+    # pushed (`bot.intake`). They wait for each other here.
     guard: threading.Lock = field(default_factory=threading.Lock)
+    # Whether this process is the active worker (`Lease.held`); None: always (no lease).
+    may_run: Callable[[], bool] | None = None
+    # The worker lease's fence, checked where a send to a network is claimed.
+    fence: Fence | None = None
 
     def run(self) -> tuple[list[PollOutcome], PublishOutcome]:
-        """One cycle, unless another process is running one on the same database."""
-        with self.guard, exclusive(self.factory.kw["bind"], POLL_JOB_ID) as mine:
-            if not mine:
-                log.info("Another Carethread process is polling this database; skipping")
-                return [], PublishOutcome(error="another process is polling")
+        """One cycle, unless another process is the active worker."""
+        with self.guard:
+            if self.may_run is not None and not self.may_run():
+                log.debug("Another Carethread process is the active worker; skipping")
+                return [], PublishOutcome(error="another process is the active worker")
             return self._run()
 
     def _run(self) -> tuple[list[PollOutcome], PublishOutcome]:
@@ -81,7 +83,7 @@ class Cycle:
             published = self._publish()
         if not self.stop.is_set():
             # Replies whose sending a crash interrupted: settled (never sent twice) here.
-            self.sender.resume_interrupted_sends()
+            self.sender.resume_interrupted_sends(self.fence)
         self.last_run_at = datetime.now(UTC)
         if self.on_done:
             self.on_done(polled, published)
@@ -142,14 +144,16 @@ def start_scheduler(
     deadlines: DeadlineWatcher | None = None,
     listening: ListeningHealth | None = None,
     jobs: Sequence[ScheduledJob] = (),
+    may_run: Callable[[], bool] | None = None,
 ) -> BackgroundScheduler:
     """One scheduler: the poll job, the deadline watcher, listening health, then `jobs`
     (reports, spike checks); each at most one run at a time, missed runs coalesced, each
-    with its own DB sessions."""
+    with its own DB sessions. With `may_run` (the worker lease), every job runs only while
+    it says yes: a standby worker's scheduler ticks and does nothing."""
     scheduler = BackgroundScheduler(timezone=UTC)
     for job in jobs:
         scheduler.add_job(
-            job.run,
+            only_when(may_run, job.run),
             id=job.id,
             name=job.name,
             max_instances=1,
@@ -171,19 +175,36 @@ def start_scheduler(
         replace_existing=True,
     )
     if deadlines is not None:
-        make_deadline_job(scheduler, deadlines)
+        make_deadline_job(scheduler, deadlines, may_run)
     if listening is not None:
-        make_listening_job(scheduler, listening, interval_seconds)
+        make_listening_job(scheduler, listening, interval_seconds, may_run)
     scheduler.start()
     return scheduler
 
 
-def make_deadline_job(scheduler: BackgroundScheduler, watcher: DeadlineWatcher) -> None:
+def only_when(
+    may_run: Callable[[], bool] | None, work: Callable[[], object]
+) -> Callable[[], object]:
+    """`work`, run only while `may_run()` says yes (always without it)."""
+    if may_run is None:
+        return work
+
+    def gated() -> object:
+        return work() if may_run() else None
+
+    return gated
+
+
+def make_deadline_job(
+    scheduler: BackgroundScheduler,
+    watcher: DeadlineWatcher,
+    may_run: Callable[[], bool] | None = None,
+) -> None:
     """The deadline watcher, every `TICK`: one indexed query finds the cases whose next look
     (a reminder point or deadline) has come; nothing else is read."""
     seconds = int(TICK.total_seconds())
     scheduler.add_job(
-        watcher.run,
+        only_when(may_run, watcher.run),
         "interval",
         seconds=seconds,
         id=DEADLINES_JOB_ID,
@@ -197,12 +218,15 @@ def make_deadline_job(scheduler: BackgroundScheduler, watcher: DeadlineWatcher) 
 
 
 def make_listening_job(
-    scheduler: BackgroundScheduler, health: ListeningHealth, interval_seconds: int
+    scheduler: BackgroundScheduler,
+    health: ListeningHealth,
+    interval_seconds: int,
+    may_run: Callable[[], bool] | None = None,
 ) -> None:
     """Listening health, once per poll interval: alerts admins when listening stops and
     when it recovers."""
     scheduler.add_job(
-        health.run,
+        only_when(may_run, health.run),
         "interval",
         seconds=interval_seconds,
         id=LISTENING_JOB_ID,

@@ -1,37 +1,24 @@
 """The scheduled work of reports and alerts, as jobs `bot.jobs.start_scheduler` runs.
 
-Each job takes a database lock by name, so two processes on one database never send the
-same report or alert twice; nothing here sleeps.
+Only the active worker runs them (`start_scheduler` gates every job with the worker
+lease), so two processes on one database never send the same report or alert twice;
+nothing here sleeps.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from bot.jobs import ScheduledJob
 from bot.reports.charts_delivery import post_report
 from bot.reports.spikes import check_spikes
 from bot.services import Services
-from storage.db import exclusive
-
-log = logging.getLogger(__name__)
 
 DAILY_JOB_ID = "carethread.daily_summary"
 WEEKLY_JOB_ID = "carethread.weekly_report"
 SPIKE_JOB_ID = "carethread.spikes"
 HOME_JOB_ID = "carethread.home_refresh"
 HOME_REFRESH_SECONDS = 60
-
-
-def _alone(services: Services, name: str, work: Callable[[], object]) -> object:
-    """Run `work()` unless another process on this database is running the same job."""
-    with exclusive(services.factory.kw["bind"], name) as mine:
-        if not mine:
-            log.info("Another Carethread process runs %s; skipping", name)
-            return None
-        return work()
 
 
 def make_daily_summary_job(services: Services) -> ScheduledJob | None:
@@ -43,9 +30,7 @@ def make_daily_summary_job(services: Services) -> ScheduledJob | None:
     return ScheduledJob(
         id=DAILY_JOB_ID,
         name="Daily summary",
-        run=lambda: _alone(
-            services, DAILY_JOB_ID, lambda: post_report(services, "yesterday", "Daily summary")
-        ),
+        run=lambda: post_report(services, "yesterday", "Daily summary"),
         when={
             "trigger": "cron",
             "hour": at.hour,
@@ -64,9 +49,7 @@ def make_weekly_report_job(services: Services) -> ScheduledJob | None:
     return ScheduledJob(
         id=WEEKLY_JOB_ID,
         name="Weekly report",
-        run=lambda: _alone(
-            services, WEEKLY_JOB_ID, lambda: post_report(services, "lastweek", "Weekly report")
-        ),
+        run=lambda: post_report(services, "lastweek", "Weekly report"),
         when={
             "trigger": "cron",
             "day_of_week": settings.weekly_report_day,
@@ -82,7 +65,7 @@ def make_spike_job(services: Services) -> ScheduledJob:
     return ScheduledJob(
         id=SPIKE_JOB_ID,
         name="Spike alerts",
-        run=lambda: _alone(services, SPIKE_JOB_ID, lambda: check_spikes(services)),
+        run=lambda: check_spikes(services),
         when={"trigger": "interval", "seconds": services.settings.metrics.spike_check_seconds},
     )
 

@@ -7,12 +7,16 @@ Never lost, never twice:
   (timeout, crash after Slack accepted it) we look for our own message by its
   metadata before posting again.
 Nothing sleeps here: a 429 pauses publishing until Slack's Retry-After.
+
+With a `fence` (the worker lease's), a post is claimed only in a transaction where the
+fence holds: a worker that lost its lease posts nothing more.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -74,6 +78,9 @@ class SlackPublisher:
         self.thread = thread
         self.paused_until: datetime | None = None
         self.last_error: str | None = None
+        # Checked in the transaction that records each attempt (the worker lease's fence);
+        # None: no lease (tests, tools).
+        self.fence: Callable[[Session], bool] | None = None
 
     def publish_pending(
         self, factory: sessionmaker[Session], stop: threading.Event | None = None
@@ -104,6 +111,9 @@ class SlackPublisher:
 
     def _publish_one(self, factory: sessionmaker[Session], post_id: int) -> _Result:
         with session_scope(factory) as session:
+            if self.fence is not None and not self.fence(session):
+                log.info("Not the active worker (any more): publishing is left to it")
+                return _Result.STOP
             post = session.get_one(Post, post_id)
             if post.slack_ts:
                 return _Result.POSTED

@@ -124,16 +124,20 @@ def test_poll_job_is_registered_once_with_overlap_protection(sqlite_sandbox):
 
 
 def test_two_processes_on_one_database_never_poll_at_once(sandbox):
-    """A rolling deploy: the old process still runs while the new one starts."""
-    from storage.db import exclusive
+    """A rolling deploy: the old process still holds the worker lease while the new one
+    starts; the new one polls only once the old one gave it up."""
+    from bot.lease import Lease
 
     sandbox.customer("ana_r")
     sandbox.mention("ana_r", "hello from the deploy window")
-    sandbox.start_bot()
-    engine = sandbox.runtime.factory.kw["bind"]
-    with exclusive(engine, POLL_JOB_ID) as held_by_other_process:
-        assert held_by_other_process
-        polled, published = sandbox.cycle()
-        assert polled == [] and published.posted == 0 and not sandbox.roots()
+    runtime = sandbox.start_bot()
+    other = Lease(runtime.factory, "the-old-process", 30.0)
+    runtime.lease.release()  # the old process had it first
+    assert other.tick()
+    assert not runtime.lease.tick()
+    polled, published = sandbox.cycle()
+    assert polled == [] and published.posted == 0 and not sandbox.roots()
+    other.release()
+    assert runtime.lease.tick()
     sandbox.cycle()
     assert len(sandbox.roots()) == 1
