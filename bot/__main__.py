@@ -7,6 +7,7 @@ while it holds the worker lease (run one, or two for a standby). See docs/readme
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import logging
 import signal
 import sys
@@ -126,6 +127,8 @@ def _run(command: str) -> int:
         print(f"Cannot start: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     stop = threading.Event()
+    # `kill -USR1 <pid>` prints every thread's stack to stderr: what a stuck process is doing.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     # Hosts send SIGTERM before stopping a process; Ctrl-C sends SIGINT.
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
