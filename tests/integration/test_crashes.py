@@ -29,7 +29,7 @@ from sandbox.agent_story import (
     thread_text,
     wait_for_draft,
 )
-from sandbox.httpserver import Request
+from sandbox.httpserver import Request, Response
 from tests.integration.harness import CHANNEL, Sandbox
 from tests.integration.processes import BotProcess, wait_until
 
@@ -117,6 +117,36 @@ def _approve_with_x_slow_to_answer(
     assert status == 200
     wait_until(lambda: _sent(sandbox, post, visibility), 20, "the reply on X")
     return post, root
+
+
+def test_killed_before_the_reply_reached_x_sends_it_once_after_the_restart(fleet: Fleet) -> None:
+    """The other side of (a): the process dies while its request has not reached X (X holds
+    it unread). The restarted bot looks on X, finds nothing, and sends the reply once."""
+    sandbox, slack = fleet.sandbox, fleet.sandbox.slack
+    assert sandbox.x is not None
+    first = fleet.start()
+    post, root = _open_case(sandbox)
+    claim(slack, first.slack_url, CHANNEL, root["ts"], AGENT)
+    modal = open_draft_modal(slack, first.slack_url, CHANNEL, root["ts"], AGENT)
+    assert submit_draft(slack, first.slack_url, AGENT, modal["id"], REPLY, "public") == {}
+    wait_for_draft(slack, CHANNEL, root["ts"])
+    (dm,) = slack.wait_for(lambda: slack.dms(APPROVER), 20)
+    # Held unread, then refused: what never reached X is never performed.
+    unread = sandbox.x.inject(
+        _posts_to("/2/tweets"), Response(503, {"title": "Service Unavailable"}), delay=20
+    )
+    status, _ = press(
+        slack, first.slack_url, dm_channel(slack, APPROVER), dm["ts"], APPROVER, Action.APPROVE
+    )
+    assert status == 200
+    wait_until(lambda: unread.hits, 20, "the reply's request at X")
+    first.kill()
+
+    fleet.start()
+    wait_until(lambda: "posted" in thread_text(slack, CHANNEL, root["ts"]), 30, "the thread")
+    time.sleep(2.5)
+    assert len(_sent(sandbox, post, "public")) == 1
+    assert "Replied" in card_status(slack, CHANNEL, root["ts"])
 
 
 def _sent(sandbox: Sandbox, post: dict, visibility: str) -> list:
