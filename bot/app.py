@@ -182,6 +182,9 @@ class Runtime:
         `cycle.run()` themselves (the worker lease is still taken, so the cycle runs)."""
         if self.registry:
             self.registry.start()
+        if self.role.runs_worker:
+            # The triage model loads in seconds: a standby loads it now, not at takeover.
+            threading.Thread(target=_warm_up_triage, name="warm-up", daemon=True).start()
         if self.role.runs_worker and self.lease:
             self.lease.on_acquired = self._took_over
             self.lease.start()
@@ -322,6 +325,15 @@ class Runtime:
         if self.registry:
             self.registry.stop(finished=finished)
         self.engine.dispose()
+
+
+def _warm_up_triage() -> None:
+    from bot.triage.intent import load_model
+
+    try:
+        load_model()
+    except Exception:  # the first triage loads it again and reports the problem there
+        log.exception("Could not load the triage model ahead of time")
 
 
 def _iso(at: datetime | None) -> str | None:
