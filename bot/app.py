@@ -186,7 +186,7 @@ class Runtime:
             # The triage model loads in seconds: a standby loads it now, not at takeover.
             threading.Thread(target=_warm_up_triage, name="warm-up", daemon=True).start()
         if self.role.runs_worker and self.lease:
-            self.lease.on_acquired = self._took_over
+            self.lease.listen(on_acquired=self._took_over)
             self.lease.start()
         if scheduler and self.role.runs_worker:
             self.scheduler = start_scheduler(

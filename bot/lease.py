@@ -56,9 +56,10 @@ IsDead = Callable[[Session, str | None], bool]
 class Lease:
     """One process's side of a lease: `held()`, `fence(session)`, and a keeper thread.
 
-    `on_acquired` / `on_lost` are called (from the keeper thread, or from `tick()`) when
-    this process becomes the holder and when it stops being it; a publishing loop can
-    start and stop with them, or ask `held()` before each piece of work.
+    Listeners (`on_acquired(epoch)`, `on_lost()`, given here or added with `listen`) are
+    called from the keeper thread (or `tick()`) when this process becomes the holder and
+    when it stops being it: a publishing loop can wake and pause with them, and ask
+    `held()` before each piece of work. A listener must return quickly and not raise.
     """
 
     def __init__(
@@ -77,14 +78,25 @@ class Lease:
         self.ttl = float(ttl)
         self.name = name
         self.is_dead = is_dead
-        self.on_acquired = on_acquired
-        self.on_lost = on_lost
+        self._acquired: list[Callable[[int], object]] = [on_acquired] if on_acquired else []
+        self._lost: list[Callable[[], object]] = [on_lost] if on_lost else []
         self._lock = threading.Lock()
         self._epoch: int | None = None
         # Local monotonic time until which the lease counts as held.
         self._held_until = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def listen(
+        self,
+        on_acquired: Callable[[int], object] | None = None,
+        on_lost: Callable[[], object] | None = None,
+    ) -> None:
+        """Be told when this process becomes the holder (with the epoch) and stops being it."""
+        if on_acquired:
+            self._acquired.append(on_acquired)
+        if on_lost:
+            self._lost.append(on_lost)
 
     # -- what the duties ask ----------------------------------------------------------
     def held(self) -> bool:
@@ -139,12 +151,12 @@ class Lease:
                 self._held_until = 0.0
         if epoch is not None and epoch != was:
             log.info("Worker lease acquired (epoch %s): this process runs the worker", epoch)
-            if self.on_acquired:
-                self.on_acquired(epoch)
+            for acquired in self._acquired:
+                _tell(acquired, epoch)
         elif was is not None and epoch is None:
             log.warning("Worker lease lost: this process stops the worker's duties")
-            if self.on_lost:
-                self.on_lost()
+            for lost in self._lost:
+                _tell(lost)
         return self.held()
 
     def _renew_or_acquire(self) -> int | None:
@@ -268,6 +280,13 @@ class Lease:
             with self._lock:
                 self._epoch = None
                 self._held_until = 0.0
+
+
+def _tell(listener: Callable[..., object], *args: object) -> None:
+    try:
+        listener(*args)
+    except Exception:  # a listener's bug must not stop the lease from being kept
+        log.exception("A worker lease listener failed")
 
 
 def _rowcount(result: object) -> int:

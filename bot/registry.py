@@ -24,7 +24,7 @@ import threading
 import uuid
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, Float, literal_column, select, update
+from sqlalchemy import ColumnElement, Float, delete, literal_column, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.expression import cast
 
@@ -37,6 +37,8 @@ HEARTBEAT_SECONDS = 5.0
 # Longer than any network call may take (clients time out after 25 s at most) plus many
 # missed heartbeats: a process silent this long has nothing in flight.
 STALE_SECONDS = 60.0
+# Rows of processes silent this long are removed when a process starts.
+FORGET_SECONDS = 7 * 24 * 3600.0
 
 
 def db_now(session: Session) -> ColumnElement[float]:
@@ -99,8 +101,13 @@ class ProcessRegistry:
         self._thread: threading.Thread | None = None
 
     def register(self) -> None:
+        """Add this process; rows of processes silent for `FORGET_SECONDS` go (a claim that
+        old was settled long ago: after the send lease at the latest)."""
         with session_scope(self.factory) as session:
             now = read_db_clock(session)
+            session.execute(
+                delete(BotProcess).where(BotProcess.heartbeat_at < now - FORGET_SECONDS)
+            )
             session.add(
                 BotProcess(
                     id=self.id,
