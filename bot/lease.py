@@ -86,6 +86,7 @@ class Lease:
         self._held_until = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._row_exists = False
 
     def listen(
         self,
@@ -219,14 +220,17 @@ class Lease:
             return int(seen) + 1
 
     def _ensure_row(self) -> None:
+        if self._row_exists:
+            return
         with session_scope(self.factory) as session:
-            if session.get(LeaseRow, self.name) is not None:
-                return
-        try:
-            with session_scope(self.factory) as session:
-                session.add(LeaseRow(name=self.name, holder=None, epoch=0, expires_at=0.0))
-        except IntegrityError:
-            pass  # another process created it first
+            found = session.get(LeaseRow, self.name) is not None
+        if not found:
+            try:
+                with session_scope(self.factory) as session:
+                    session.add(LeaseRow(name=self.name, holder=None, epoch=0, expires_at=0.0))
+            except IntegrityError:
+                pass  # another process created it first
+        self._row_exists = True
 
     def release(self) -> None:
         """Give the lease up now (a clean stop), so a standby need not wait it out."""
