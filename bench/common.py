@@ -31,3 +31,19 @@ def database_url(kind: str) -> tuple[str, Callable[[], None]]:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
     return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+def kept_database_url(kind: str, name: str) -> tuple[str, bool]:
+    """The URL of a database kept between runs under `name` (a PostgreSQL database name, or
+    a SQLite file path) and whether it existed already; it is created when missing."""
+    if kind == "sqlite":
+        path = Path(name).expanduser().resolve()
+        return f"sqlite:///{path}", path.exists()
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        found = c.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        existed = found.scalar() is not None
+        if not existed:
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", existed

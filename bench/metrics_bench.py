@@ -6,11 +6,16 @@ executemany on SQLite), after `db upgrade` (so with the migrations' indexes). Th
 each the median of REPEAT runs:
 
 - the 30-day Facebook response rate and time (`facebook_figures`);
-- the 30-day per-agent table (load + `period_stats(...).agents`);
-- the whole 30-day report (`load_report`: every figure of `stats 30d`);
+- the 30-day per-agent table (`agent_table`);
+- the whole 30-day report (`load_stats`: every figure of `stats 30d`);
 - App Home for one agent (`load_home` + `build_home`).
 
 Usage: python bench/metrics_bench.py [postgresql|sqlite] [cases]
+
+Generating 1,000,000 cases takes minutes: with BENCH_DATABASE set (a PostgreSQL database
+name, or a SQLite file path) the generated history is kept there and reused by the next run
+that asks for the same number of cases (after `db upgrade`, so a new migration's indexes
+are measured on the same rows). Without it, a throwaway database is dropped at the end.
 """
 
 from __future__ import annotations
@@ -24,20 +29,19 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
-from common import database_url
+from common import database_url, kept_database_url
 from slack_sdk import WebClient
+from sqlalchemy import text
 
 from bot.config import Settings
-from bot.metrics.definitions import period_stats
-from bot.metrics.queries import facebook_figures, load_activity, load_report
-from bot.metrics.targets import response_targets
+from bot.metrics.aggregates import agent_table
+from bot.metrics.queries import facebook_figures
 from bot.networks.registry import Networks
 from bot.reports.home import HomePublisher
-from bot.reports.service import load_home
+from bot.reports.service import load_home, load_stats, period
 from bot.services import Services
 from bot.slack.builders.home import build_home
 from bot.slack.directory import Directory
-from bot.triage import TriageConfig
 from storage.db import make_engine, make_session_factory, session_scope, upgrade
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
@@ -55,7 +59,8 @@ NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 def rows(cases: int) -> dict[str, list[tuple]]:
-    """Every table's rows for `cases` cases; the last two days' cases are still open."""
+    """Every table's rows for `cases` cases; the last two days' cases are still open (some
+    unclaimed, in the queue)."""
     rng = random.Random(42)
     customers = max(1, cases * 2 // 5)
     out: dict[str, list[tuple]] = {k: [] for k in ("customer", "case", "post", "draft", "audit")}
@@ -78,6 +83,9 @@ def rows(cases: int) -> dict[str, list[tuple]]:
         if reply_at and reply_at > NOW:
             reply_at = None
         status = ("replied" if reply_at else "claimed") if recent else "closed"
+        # Half the recent unanswered cases nobody took yet: App Home's queue has work.
+        if status == "claimed" and rng.random() < 0.5:
+            status = "new"
         owner = agent if status != "new" else None
         closed_at = (
             None if recent else (reply_at or created) + timedelta(hours=rng.randrange(1, 48))
@@ -135,8 +143,10 @@ def rows(cases: int) -> dict[str, list[tuple]]:
             )
         audit_id += 1
         out["audit"].append((audit_id, case_id, "carethread", "open", created))
-        audit_id += 1
-        out["audit"].append((audit_id, case_id, agent, "claim", created + timedelta(minutes=1)))
+        if owner:
+            audit_id += 1
+            claimed_at = created + timedelta(minutes=1)
+            out["audit"].append((audit_id, case_id, agent, "claim", claimed_at))
         if reply_at:
             draft_id += 1
             out["draft"].append(
@@ -337,18 +347,32 @@ def main() -> None:
     cases = (
         int(sys.argv[2]) if len(sys.argv) > 2 else (1_000_000 if kind == "postgresql" else 100_000)
     )
-    url, drop = database_url(kind)
+    kept = os.environ.get("BENCH_DATABASE")
+    if kept:
+        url, existed = kept_database_url(kind, kept)
+        drop: Callable[[], None] = lambda: None  # noqa: E731
+    else:
+        (url, drop), existed = database_url(kind), False
     engine = make_engine(url)
     try:
         upgrade(engine)
-        started = time.perf_counter()
-        data = rows(cases)
-        load(engine, data)
-        counts = {k: len(v) for k, v in data.items()}
-        del data
-        print(f"{kind}: generated and loaded {counts} in {time.perf_counter() - started:.1f} s")
+        with engine.connect() as connection:
+            stored = connection.execute(text('SELECT count(*) FROM "case"')).scalar() or 0
+        if existed and stored == cases:
+            print(f"{kind}: reusing {stored} cases in {url}")
+            with engine.connect() as connection:
+                connection.execute(text("ANALYZE"))
+                connection.commit()
+        else:
+            if stored:
+                raise SystemExit(f"{url} holds {stored} cases, not {cases}: choose another name")
+            started = time.perf_counter()
+            data = rows(cases)
+            load(engine, data)
+            counts = {k: len(v) for k, v in data.items()}
+            del data
+            print(f"{kind}: generated and loaded {counts} in {time.perf_counter() - started:.1f} s")
         factory = make_session_factory(engine)
-        targets = response_targets(TriageConfig())
         month = NOW - timedelta(days=30)
 
         def facebook() -> object:
@@ -357,12 +381,7 @@ def main() -> None:
 
         def agents() -> object:
             with session_scope(factory) as session:
-                activity = load_activity(session, month, NOW)
-            return period_stats(activity, start=month, end=NOW, targets=targets).agents
-
-        def report() -> object:
-            with session_scope(factory) as session:
-                return load_report(session, month, NOW, targets)
+                return agent_table(session, month, NOW)
 
         settings = Settings(
             slack_bot_token="xoxb-bench", slack_signing_secret="s", slack_channel_id="C0BENCH"
@@ -378,6 +397,10 @@ def main() -> None:
             sender=None,
             home=HomePublisher(),  # type: ignore[arg-type]
         )
+
+        def report() -> object:
+            # Everything `/carethread stats 30d` shows, misses per target included.
+            return load_stats(services, period("30d", NOW))
 
         def home() -> object:
             view = load_home(services, HOME_AGENT, NOW)
@@ -395,7 +418,7 @@ def main() -> None:
             print(f"  {name}: {timed(what) * 1000:.0f} ms (median of {REPEAT})")
     finally:
         engine.dispose()
-        if os.environ.get("BENCH_KEEP"):
+        if kept:
             print(f"kept {url}")
         else:
             drop()

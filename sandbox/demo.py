@@ -14,8 +14,8 @@ import tempfile
 import threading
 import time
 import webbrowser
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,10 @@ from rich.text import Text
 
 from bot.app import Runtime, build_runtime
 from bot.config import load_settings
-from sandbox.agent_story import play_agent_story
+from sandbox.agent_story import WAIT_SECONDS, play_agent_story
+from sandbox.demo_networks import LABELS, OTHER_NETWORKS, OtherNetworks, start_other_networks
+from sandbox.scenarios.meta import play_meta_story
+from sandbox.scenarios.networks import load_samples as load_network_samples
 from sandbox.slack_api import SlackStandIn
 from sandbox.terminal_view import message_lines, render_channel
 from sandbox.web.app import WebSandbox
@@ -48,6 +51,8 @@ PEOPLE = (
 TEAM = {p.user_id: p.name for p in PEOPLE}
 APPROVERS = "U0LEAD"
 LONG_POST_REPEAT = 40
+# `--once` gives up (and says on what it waited) after this long, instead of hanging.
+ONCE_DEADLINE_SECONDS = 300
 EXIT_NO_PORT = 2
 
 
@@ -58,6 +63,9 @@ class DemoWorld:
     runtime: Runtime
     workdir: Path
     samples: dict[str, Any]
+    # Every network besides X: Mastodon, Bluesky, Facebook/Messenger, Instagram,
+    # Discourse, RSS/Atom feeds (those asked for), on their own stand-ins.
+    others: OtherNetworks = field(default_factory=OtherNetworks)
 
     @property
     def bot_url(self) -> str:
@@ -68,15 +76,20 @@ class DemoWorld:
         self.runtime.stop()
         self.slack.stop()
         self.x.stop()
+        self.others.stop()
 
 
 def load_samples() -> dict[str, Any]:
     return json.loads(SAMPLES.read_text(encoding="utf-8"))
 
 
-def start_world(workdir: Path, poll_seconds: int = 2) -> DemoWorld:
-    """Both stand-ins, a migrated SQLite file in `workdir`, and the bot, started."""
+def start_world(
+    workdir: Path, poll_seconds: int = 2, networks: Iterable[str] = OTHER_NETWORKS
+) -> DemoWorld:
+    """The Slack and X stand-ins, the stand-ins of `networks` (every other network by
+    default), a migrated SQLite file in `workdir`, and the bot listening on all of them."""
     samples = load_samples()
+    others = start_other_networks(networks, samples["brand"]["username"], samples["brand"]["name"])
     x = XStandIn(brand_username=samples["brand"]["username"], brand_name=samples["brand"]["name"])
     x.start()
     slack = SlackStandIn()
@@ -113,13 +126,23 @@ def start_world(workdir: Path, poll_seconds: int = 2) -> DemoWorld:
             "PORT": "1",  # replaced below: the demo takes any free port
             "APPROVER_USER_IDS": APPROVERS,
             "ESCALATION_TEAMS": "billing=U0JORDAN",
+            **others.settings(),
         }
     )
     import dataclasses
 
     runtime = build_runtime(dataclasses.replace(settings, port=0))
     runtime.start()
-    return DemoWorld(x=x, slack=slack, runtime=runtime, workdir=workdir, samples=samples)
+    world = DemoWorld(
+        x=x, slack=slack, runtime=runtime, workdir=workdir, samples=samples, others=others
+    )
+    try:
+        assert runtime.http
+        others.connect(f"http://127.0.0.1:{runtime.http.port}")
+    except Exception:
+        world.stop()
+        raise
+    return world
 
 
 def feed_samples(world: DemoWorld, speed: float, stop: threading.Event) -> None:
@@ -191,6 +214,52 @@ def _play_stories(world: DemoWorld, speed: float, stop: threading.Event) -> None
             text=f"@{handle} {story['text']}",
             pause=pause,
         )
+    _play_other_stories(world, pause, stop)
+
+
+def _play_other_stories(world: DemoWorld, pause: float, stop: threading.Event) -> None:
+    """The same team on the other networks: a Mastodon customer answered in their thread;
+    a Facebook comment taken private and an Instagram Direct message answered."""
+    mastodon = world.others.running.get("mastodon")
+    if mastodon is not None:
+        samples = load_network_samples("mastodon")
+        assert samples.answer is not None
+        key, reply = samples.answer
+        asked = next(p for p in samples.posts if p.key == key)
+        handle = next(p.handle for p in mastodon.timeline.personas() if p.key == asked.by)
+        root = _wait_for_text(world, asked.text[:40], stop)
+        if root is None:
+            return
+        play_agent_story(
+            world.slack,
+            world.bot_url,
+            CHANNEL,
+            root["ts"],
+            agent="U0JORDAN",
+            approver="U0LEAD",
+            text=f"@{handle} {reply}",
+            pause=pause,
+        )
+        server: Any = mastodon.stand_in
+        world.slack.wait_for(lambda: server.brand_statuses(), WAIT_SECONDS)
+    if world.others.meta is not None and not stop.is_set():
+        play_meta_story(
+            world.others.meta,
+            world.slack,
+            world.bot_url,
+            CHANNEL,
+            agent="U0MARIA",
+            approver="U0LEAD",
+            pause=pause,
+        )
+
+
+def _wait_for_text(world: DemoWorld, text: str, stop: threading.Event) -> dict | None:
+    while not stop.wait(0.2):
+        for root in world.slack.messages(CHANNEL):
+            if text in " ".join(world.slack.message_texts(root)):
+                return root
+    return None
 
 
 def _wait_for_root(world: DemoWorld, handle: str, stop: threading.Event) -> dict | None:
@@ -237,17 +306,19 @@ class StoryRunner:
         notify()
 
 
-def personas(samples: dict[str, Any]) -> list[Persona]:
-    """The sample customers, as presets of the page's composer."""
-    return [
+def personas(samples: dict[str, Any], others: OtherNetworks | None = None) -> list[Persona]:
+    """The sample customers (X's, then the other networks'), as presets of the composer."""
+    on_x = [
         Persona(
             name=c["name"],
             handle=c["username"],
             followers=c.get("followers", 0),
             verified=c.get("verified", False),
+            network="x",
         )
         for c in samples["customers"].values()
     ]
+    return on_x + (others.personas() if others else [])
 
 
 def web_sandbox(world: DemoWorld, story: StoryRunner | None) -> WebSandbox:
@@ -257,9 +328,16 @@ def web_sandbox(world: DemoWorld, story: StoryRunner | None) -> WebSandbox:
         bot_url=world.bot_url,
         channel=CHANNEL,
         people=list(PEOPLE),
-        networks=[XPanel(world.x)],
-        switches=standard_switches(world.x, world.slack),
-        personas=personas(world.samples),
+        networks=[XPanel(world.x), *world.others.panels()],
+        switches=standard_switches(
+            world.x,
+            world.slack,
+            world.others.stand_ins(),
+            world.others.refusals(),
+            networks=", ".join(["X", *(LABELS[n] for n in world.others.names())]),
+            rate_limits=world.others.rate_limits(),
+        ),
+        personas=personas(world.samples, world.others),
         story=story,
     )
 
@@ -296,7 +374,7 @@ TEXT_BROWSERS = frozenset({"www-browser", "links", "links2", "elinks", "lynx", "
 
 def brand_replies(world: DemoWorld) -> list[str]:
     """What the brand posted on X (the stand-in), as lines for the terminal."""
-    lines = []
+    lines: list[str] = []
     for tweet in world.x.tweets_by(world.x.brand_id):
         to = (
             world.x.user(tweet["in_reply_to_user_id"])["username"]
@@ -305,6 +383,11 @@ def brand_replies(world: DemoWorld) -> list[str]:
         )
         lines.append(f"On X: @{world.x.brand['username']} → @{to}: {tweet['text']}")
     return lines
+
+
+def all_brand_replies(world: DemoWorld) -> list[str]:
+    """What the brand said on X and on every other network, as lines for the terminal."""
+    return brand_replies(world) + world.others.brand_replies()
 
 
 def slack_message_count(world: DemoWorld) -> int:
@@ -352,6 +435,12 @@ def run_demo(
         f"[bold]Carethread demo[/bold] · X stand-in {world.x.base_url} · Slack stand-in "
         f"{world.slack.base_url} · database {workdir / 'carethread.db'} · log {log_file}"
     )
+    if world.others.names():
+        console.print(
+            "Also listening on "
+            + ", ".join(LABELS[name] for name in world.others.names())
+            + " (their stand-ins; each has a panel on the page)."
+        )
     console.print("Open the sandbox in a browser — Slack, the approver's phone, X, a customer:")
     print(url, flush=True)
     if open_browser and not once:
@@ -363,17 +452,33 @@ def run_demo(
     )
     feeder = threading.Thread(target=feed_samples, args=(world, speed, stop), daemon=True)
     feeder.start()
+    world.others.feed(speed, stop)
     if once or story:
         runner.start(web.sandbox.changes.bump)
+
+    give_up_at = time.monotonic() + ONCE_DEADLINE_SECONDS
 
     def finished() -> bool:
         story_over = runner.state() == "done" or bool(runner.failures)
         replies_done = len(brand_replies(world)) >= len(STORIES) or bool(runner.failures)
-        return (
-            slack_message_count(world) >= len(world.samples["posts"])
-            and story_over
-            and replies_done
-        )
+        all_in_slack = slack_message_count(world) >= len(world.samples["posts"])
+        if all_in_slack and story_over and replies_done:
+            return True
+        if time.monotonic() > give_up_at:  # say what never happened, rather than hang
+            missing = [
+                what
+                for what, done in (
+                    ("every sample post in Slack", all_in_slack),
+                    (f"the story to end (it is {runner.state() or 'not started'})", story_over),
+                    ("the replies on X", replies_done),
+                )
+                if not done
+            ]
+            runner.failures.append(
+                f"after {ONCE_DEADLINE_SECONDS} s still waiting for " + ", ".join(missing)
+            )
+            return True
+        return False
 
     try:
         if plain:
@@ -398,7 +503,7 @@ def run_demo(
 
 
 def _screen(world: DemoWorld, url: str) -> Group:
-    replies = [Text(line, style="bold green") for line in brand_replies(world)]
+    replies = [Text(line, style="bold green") for line in all_brand_replies(world)]
     header = Text(f"Click through it in a browser: {url}", style="bold")
     return Group(header, render_channel(world.slack, CHANNEL, TEAM), *replies)
 
@@ -413,7 +518,7 @@ def _plain_loop(
             _show(console, shown, root, TEAM, prefix="")
             for reply in world.slack.thread(CHANNEL, root["ts"]):
                 _show(console, shown, reply, TEAM, prefix="   ↳ ")
-        for line in brand_replies(world):
+        for line in all_brand_replies(world):
             if line not in printed:
                 printed.add(line)
                 console.print(line, markup=False, highlight=False)

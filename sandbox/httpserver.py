@@ -85,6 +85,9 @@ class StandInServer:
         # view redraws on change instead of polling the whole state.
         self.version = 0
         self._observers: list[Observer] = []
+        # Set by a live view of a stand-in whose state changes do not announce themselves:
+        # a request it matches that was answered 2xx counts as a visible change (a write).
+        self.watch_writes: Callable[[Request], bool] | None = None
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.port: int | None = None
@@ -272,6 +275,9 @@ class StandInServer:
         if fault and late:
             self._wait(fault)
         request.status = response.status
+        watch = self.watch_writes
+        if watch is not None and 200 <= response.status < 300 and watch(request):
+            self.changed({"kind": "written", "path": request.path})
         body, content_type = response.encode()
         try:
             handler.send_response(response.status)

@@ -5,7 +5,8 @@
 Runs the demo world (the real bot, both stand-ins, the sample customers), then walks the
 page in Chromium exactly as tests/browser does, saving a picture at each step the README
 shows: the channel with a P1 card, the draft modal with an inline error, the approver's
-phone. Emoji need a colour emoji font (Debian: fonts-noto-color-emoji).
+phone, and the Mastodon panel with the brand's reply. Emoji need a colour emoji font
+(Debian: fonts-noto-color-emoji).
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def main() -> int:
                 walk.open_as(page, server.url, walk.AGENT)
                 walk.open_as(second, server.url, walk.SECOND_AGENT)
                 walk.public_reply(page, second, walk.Shots(OUT))
+                # Another network, answered the same way: its panel after the reply.
+                walk.mastodon_public_reply(page)
+                walk.Shots(OUT).element(page.locator(".networks"), "mastodon-panel")
                 browser.close()
         finally:
             stop.set()

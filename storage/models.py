@@ -170,6 +170,8 @@ class Post(Base):
         UniqueConstraint("network", "external_id", name="uq_post_network_id"),
         # Metrics and spike detection read posts by time window.
         Index("ix_post_created_at", "created_at"),
+        # A case's posts in a time range (the per-agent waits, bot.metrics.aggregates).
+        Index("ix_post_case_created", "case_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -254,7 +256,11 @@ class Draft(Base):
 
     __tablename__ = "draft"
     # Metrics read the replies sent in a time window.
-    __table_args__ = (Index("ix_draft_posted_at", "posted_at"),)
+    __table_args__ = (
+        Index("ix_draft_posted_at", "posted_at"),
+        # A case's replies in order (the per-agent waits, bot.metrics.aggregates).
+        Index("ix_draft_case_posted", "case_id", "posted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
@@ -393,6 +399,28 @@ class SpikeAlert(Base):
     baseline_negative: Mapped[float] = mapped_column(Float, default=0.0)
     slack_channel: Mapped[str | None] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class ReportDelivery(Base):
+    """One scheduled report (daily or weekly) of one due time: claimed by inserting this
+    row before posting, so two processes, or a restart, never post it twice."""
+
+    __tablename__ = "report_delivery"
+    __table_args__ = (UniqueConstraint("kind", "due_at", name="uq_report_delivery_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "daily" or "weekly"
+    kind: Mapped[str] = mapped_column(String(16))
+    # When the report was due (its local time, in UTC): the report of that occurrence.
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set by the claim; cleared when Slack refused, so the next check tries again.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(String(300))
 
 
 # -- knowledge: similar cases, saved replies, the customer in one place (issue 15) -----------

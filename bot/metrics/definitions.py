@@ -412,20 +412,31 @@ def per_agent(
 ) -> list[AgentFigures]:
     """Claimed (claims and take-overs), replied (replies sent) and median response time per
     agent; busiest first."""
-    claimed = Counter(c.actor for c in claims)
-    replied = Counter(r.author for r in replies)
     waits: dict[str, list[timedelta]] = defaultdict(list)
     for sample in samples:
         waits[sample.author].append(sample.took)
-    agents = set(claimed) | set(replied)
+    return agent_rows(
+        Counter(c.actor for c in claims),
+        Counter(r.author for r in replies),
+        {agent: percentile(times, 0.5) for agent, times in waits.items()},
+    )
+
+
+def agent_rows(
+    claimed: Mapping[str, int],
+    replied: Mapping[str, int],
+    medians: Mapping[str, timedelta | None],
+) -> list[AgentFigures]:
+    """The per-agent table from its three counts (`bot.metrics.aggregates` computes them in
+    the database): everyone who claimed or replied, busiest first."""
     rows = [
         AgentFigures(
             agent=agent,
-            claimed=claimed[agent],
-            replied=replied[agent],
-            median_response=percentile(waits.get(agent, []), 0.5),
+            claimed=claimed.get(agent, 0),
+            replied=replied.get(agent, 0),
+            median_response=medians.get(agent),
         )
-        for agent in agents
+        for agent in set(claimed) | set(replied)
     ]
     return sorted(rows, key=lambda r: (-r.replied, -r.claimed, r.agent))
 

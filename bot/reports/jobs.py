@@ -1,16 +1,15 @@
 """The scheduled work of reports and alerts, as jobs `bot.jobs.start_scheduler` runs.
 
 Only the active worker runs them (`start_scheduler` gates every job with the worker
-lease), so two processes on one database never send the same report or alert twice;
-nothing here sleeps.
+lease), so two processes on one database do not work on the same thing at once; a report's
+delivery is also claimed by its own `report_delivery` row (bot.reports.delivery), so it
+goes out once whatever runs the job. Nothing here sleeps.
 """
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from bot.jobs import ScheduledJob
-from bot.reports.charts_delivery import post_report
+from bot.reports.delivery import ReportKind, deliver_due_report
 from bot.reports.spikes import check_spikes
 from bot.services import Services
 
@@ -21,23 +20,24 @@ HOME_JOB_ID = "carethread.home_refresh"
 HOME_REFRESH_SECONDS = 60
 
 
-def make_daily_summary_job(services: Services) -> ScheduledJob | None:
-    """Yesterday's figures with charts, at DAILY_SUMMARY_TIME in REPORT_TIMEZONE."""
-    settings = services.settings.metrics
-    at = settings.daily_summary_at
-    if at is None:
-        return None
+REPORT_CHECK_SECONDS = 60
+
+
+def _report_job(services: Services, job_id: str, kind: ReportKind) -> ScheduledJob:
     return ScheduledJob(
-        id=DAILY_JOB_ID,
-        name="Daily summary",
-        run=lambda: post_report(services, "yesterday", "Daily summary"),
-        when={
-            "trigger": "cron",
-            "hour": at.hour,
-            "minute": at.minute,
-            "timezone": ZoneInfo(settings.report_timezone),
-        },
+        id=job_id,
+        name=kind.heading,
+        run=lambda: deliver_due_report(services, kind),
+        when={"trigger": "interval", "seconds": REPORT_CHECK_SECONDS},
     )
+
+
+def make_daily_summary_job(services: Services) -> ScheduledJob | None:
+    """Yesterday's figures with charts, at DAILY_SUMMARY_TIME in REPORT_TIMEZONE: checked
+    every minute, so a restart across that time still posts it (once: `report_delivery`)."""
+    if services.settings.metrics.daily_summary_at is None:
+        return None
+    return _report_job(services, DAILY_JOB_ID, ReportKind.DAILY)
 
 
 def make_weekly_report_job(services: Services) -> ScheduledJob | None:
@@ -45,19 +45,7 @@ def make_weekly_report_job(services: Services) -> ScheduledJob | None:
     settings = services.settings.metrics
     if settings.weekly_report_day is None or settings.daily_summary_at is None:
         return None
-    at = settings.daily_summary_at
-    return ScheduledJob(
-        id=WEEKLY_JOB_ID,
-        name="Weekly report",
-        run=lambda: post_report(services, "lastweek", "Weekly report"),
-        when={
-            "trigger": "cron",
-            "day_of_week": settings.weekly_report_day,
-            "hour": at.hour,
-            "minute": at.minute,
-            "timezone": ZoneInfo(settings.report_timezone),
-        },
-    )
+    return _report_job(services, WEEKLY_JOB_ID, ReportKind.WEEKLY)
 
 
 def make_spike_job(services: Services) -> ScheduledJob:

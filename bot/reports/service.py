@@ -12,16 +12,17 @@ from sqlalchemy.orm import Session
 from bot.cases.common import get_case
 from bot.cases.history import case_history
 from bot.errors import UserFacingError
+from bot.metrics.aggregates import responsiveness_between
 from bot.metrics.cost import CostEstimate, estimate
 from bot.metrics.definitions import (
     counted_messages,
     daily_series,
     messages_of,
-    responsiveness,
+    period_stats,
 )
-from bot.metrics.queries import load_activity, load_report, queue_now
+from bot.metrics.queries import load_report, load_target_misses, queue_now
 from bot.metrics.settings import MetricsSettings
-from bot.metrics.targets import response_targets
+from bot.metrics.targets import business_hours, response_targets
 from bot.metrics.usage import load_usage
 from bot.reports import charts, lists
 from bot.reports.views import CaseDetail, CaseList, Chart, HomeView, Period, StatsView, TodayView
@@ -62,12 +63,10 @@ def period(key: str, now: datetime, timezone: str = "UTC") -> Period:
 
 def today(session: Session, now: datetime, timezone: str) -> TodayView:
     start = local_midnight(now, timezone)
-    activity = load_activity(session, start, now)
-    counted = counted_messages(messages_of(activity.posts, activity.replies, activity.cases))
     return TodayView(
         answered=lists.answered_since(session, start),
         queue=queue_now(session, now),
-        responsiveness=responsiveness(counted, start=start, end=now),
+        responsiveness=responsiveness_between(session, start, now),
     )
 
 
@@ -105,15 +104,31 @@ def costs(
 
 
 def load_stats(services: Services, chosen: Period) -> StatsView:
-    targets = response_targets(services.settings.triage)
+    """Every figure of a period, with the SLA policy's targets: misses per target and, when
+    the targets count business hours, the times in those hours too."""
+    policy = services.settings.sla
+    targets = response_targets(policy)
+    hours = business_hours(policy)
     with session_scope(services.factory) as session:
         report = load_report(session, chosen.start, chosen.end, targets)
+        business = None
+        if hours is not None:
+            business = period_stats(
+                report.activity,
+                start=chosen.start,
+                end=chosen.end,
+                targets=targets,
+                elapsed=hours.between,
+            )
         return StatsView(
             period=chosen,
             report=report,
             queue=queue_now(session, chosen.end),
             targets=targets,
             costs=costs(session, services.settings.metrics, chosen.start, chosen.end),
+            misses=load_target_misses(session, policy, chosen.start, chosen.end),
+            business=business,
+            business_hours=hours.name if hours else None,
         )
 
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.metrics.cost import CostEstimate
-from bot.metrics.definitions import Responsiveness
+from bot.metrics.definitions import PeriodStats, Responsiveness
 from bot.metrics.queries import QueueNow, Report
+from bot.metrics.targets import TargetMisses
 from bot.networks.registry import NetworkLook
 from bot.slack.views import UNKNOWN_NETWORK, HistoryEntry, ThreadRef
 from storage.enums import CaseStatus, Priority
@@ -82,6 +83,11 @@ class StatsView:
     queue: QueueNow
     targets: dict[Priority, timedelta]
     costs: list[CostEstimate]
+    # Misses per target from the SLA policy (None: not loaded).
+    misses: TargetMisses | None = None
+    # The time figures in the policy's business hours, when its targets use them.
+    business: PeriodStats | None = None
+    business_hours: str | None = None
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
-from bot.routing.toml_lines import Path, key_lines, line_of
+from bot.toml_lines import Path, key_lines, line_of
 from bot.triage.records import INTENTS
 from storage.enums import Priority
 

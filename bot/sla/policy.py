@@ -20,6 +20,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.sla.hours import DAY_MINUTES, BusinessHours, Window
+from bot.toml_lines import Path as KeyPath
+from bot.toml_lines import key_lines, line_of
 from storage.enums import Priority
 
 DEFAULT_MINUTES: Mapping[str, int] = {"P1": 15, "P2": 60, "P3": 1440}
@@ -186,90 +188,6 @@ def parse_policy(
     return policy
 
 
-# -- where each key is -------------------------------------------------------------------
-def key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """The line of every table header and key in a TOML text, by dotted path.
-
-    tomllib gives no positions, so this small scan finds them: it follows table headers,
-    (dotted, quoted) keys, and skips the inside of multi-line strings and arrays.
-    """
-    lines: dict[tuple[str, ...], int] = {}
-    table: tuple[str, ...] = ()
-    open_quote: str | None = None
-    depth = 0
-    for number, raw in enumerate(text.splitlines(), 1):
-        if open_quote is not None:
-            if open_quote in raw:
-                open_quote = None
-            continue
-        if depth > 0:
-            depth = max(0, depth + _bracket_balance(raw))
-            continue
-        stripped = _without_comment(raw).strip()
-        if not stripped:
-            continue
-        if stripped.startswith("["):
-            inner = stripped.lstrip("[").split("]", 1)[0]
-            table = _split_key(inner)
-            for end in range(1, len(table) + 1):
-                lines.setdefault(table[:end], number)
-            continue
-        key, sep, value = _partition_unquoted(stripped, "=")
-        if not sep:
-            continue
-        path = table + _split_key(key)
-        for end in range(len(table) + 1, len(path) + 1):
-            lines.setdefault(path[:end], number)
-        value = value.strip()
-        for quote in ('"""', "'''"):
-            if value.startswith(quote) and value.count(quote) == 1:
-                open_quote = quote
-        depth = max(0, _bracket_balance(value))
-    return lines
-
-
-def _without_comment(line: str) -> str:
-    return _partition_unquoted(line, "#")[0]
-
-
-def _partition_unquoted(text: str, separator: str) -> tuple[str, str, str]:
-    quote: str | None = None
-    for index, char in enumerate(text):
-        if quote:
-            if char == quote:
-                quote = None
-        elif char in "\"'":
-            quote = char
-        elif char == separator:
-            return text[:index], separator, text[index + 1 :]
-    return text, "", ""
-
-
-def _split_key(key: str) -> tuple[str, ...]:
-    parts = []
-    rest = key
-    while True:
-        part, sep, rest = _partition_unquoted(rest, ".")
-        parts.append(part.strip().strip("\"'"))
-        if not sep:
-            return tuple(parts)
-
-
-def _bracket_balance(text: str) -> int:
-    balance, quote = 0, None
-    for char in _without_comment(text):
-        if quote:
-            if char == quote:
-                quote = None
-        elif char in "\"'":
-            quote = char
-        elif char in "[{":
-            balance += 1
-        elif char in "]}":
-            balance -= 1
-    return balance
-
-
 # -- validation --------------------------------------------------------------------------
 _TARGET_KEYS = {kind.value for kind in TargetKind} | {"hours", "networks", "intents"}
 _OVERRIDE_KEYS = {kind.value for kind in TargetKind} | {"hours"}
@@ -278,7 +196,7 @@ _OVERRIDE_KEYS = {kind.value for kind in TargetKind} | {"hours"}
 class _Reader:
     """Walks the parsed TOML, collecting problems named by line and dotted key."""
 
-    def __init__(self, source: str, lines: Mapping[tuple[str, ...], int]):
+    def __init__(self, source: str, lines: dict[KeyPath, int]):
         self.source = source
         self.lines = lines
         self._found: list[tuple[int, str]] = []
@@ -289,11 +207,7 @@ class _Reader:
         return [message for _, message in sorted(self._found, key=lambda found: found[0])]
 
     def problem(self, path: tuple[str, ...], message: str) -> None:
-        line = None
-        for end in range(len(path), 0, -1):
-            line = self.lines.get(path[:end])
-            if line is not None:
-                break
+        line = line_of(self.lines, path)
         where = f"{self.source} line {line}" if line else self.source
         self._found.append((line or 0, f"{where}: {'.'.join(path)}: {message}"))
 

@@ -28,6 +28,7 @@ class FacebookPanel:
     name = "facebook"
     label = "Facebook"
     handle_pattern = FACEBOOK_NAME
+    prefill = ""  # people write on a Page without mentioning it
 
     def __init__(self, meta: MetaGraphStandIn) -> None:
         self.meta = meta
@@ -96,6 +97,18 @@ class FacebookPanel:
         comment = self.meta.comment(name, reply_to, text)
         with self.meta.lock:
             return self._comment(comment)
+
+    def compose_private(self, persona: Persona, text: str) -> PrivateMessage:
+        """A Messenger message to the Page (opens the 24-hour window to answer in)."""
+        name = (persona.name.strip() or persona.handle.strip()).lstrip("@")
+        if not re.match(FACEBOOK_NAME, name):
+            raise ComposeError("Give the customer a name (up to 50 characters, no @).")
+        if name == self.meta.page["name"]:
+            raise ComposeError("That is the Page itself: pick a customer's name.")
+        if not text.strip():
+            raise ComposeError("Write something to send.")
+        sent = self.meta.messenger(name, text)
+        return next(m for m in self.private_messages() if m.id == sent["id"])
 
     def anchor_for(self, url: str) -> str | None:
         match = _FACEBOOK_URL.match(url)
@@ -188,6 +201,18 @@ class InstagramPanel:
             raise ComposeError("The post you are replying to no longer exists.") from error
         with self.meta.lock:
             return self._comment(comment)
+
+    def compose_private(self, persona: Persona, text: str) -> PrivateMessage:
+        """A Direct message to the account (opens the 24-hour window to answer in)."""
+        handle = persona.handle.strip().lstrip("@")
+        if not re.match(INSTAGRAM_USERNAME, handle):
+            raise ComposeError("An Instagram username is 1 to 30 letters, digits, . or _.")
+        if handle.lower() == self.meta.ig_account["username"].lower():
+            raise ComposeError("That is the brand's own account: pick a customer's username.")
+        if not text.strip():
+            raise ComposeError("Write something to send.")
+        sent = self.meta.ig_dm(handle, text)
+        return next(m for m in self.private_messages() if m.id == sent["id"])
 
     def _newest_own_media(self) -> str:
         with self.meta.lock:

@@ -55,6 +55,10 @@ SECURITY_HEADERS = {
 }
 
 
+# The workspace's one slash command (slack-app-manifest.yml).
+SLASH_COMMAND = "/carethread"
+
+
 class Story(Protocol):
     """The scripted agent/approver story behind the page's "Play the demo story" button."""
 
@@ -142,6 +146,7 @@ def build_app(sandbox: WebSandbox) -> Starlette:
             "switches": sandbox.switches,
             "story": sandbox.story.state() if sandbox.story else None,
             "personas": sandbox.personas,
+            "labels": {n.name: n.label for n in sandbox.networks},
             "version": sandbox.changes.version,
         }
 
@@ -173,6 +178,8 @@ def build_app(sandbox: WebSandbox) -> Starlette:
             values = await run_in_threadpool(context, *viewer(request))
         except BadRequest as error:
             return PlainTextResponse(str(error), status_code=400)
+        # The network tab shown (the page keeps it in its address).
+        values["net"] = request.query_params.get("net", "")
         html = env.get_template("page.html").render(values)
         return HTMLResponse(html, headers=SECURITY_HEADERS)
 
@@ -285,9 +292,19 @@ def build_app(sandbox: WebSandbox) -> Starlette:
             language=str(given.get("language") or ""),
             accepts_private_messages=bool(given.get("accepts_private_messages", True)),
         )
-        post = network.compose(
-            persona, str(body.get("text") or ""), _optional(body.get("reply_to"))
-        )
+        text = str(body.get("text") or "")
+        if body.get("private"):
+            write_privately = getattr(network, "compose_private", None)
+            if write_privately is None:
+                raise ComposeError(
+                    f"Carethread reads only public posts on {network.label}: "
+                    "untick “Write privately”."
+                )
+            message = write_privately(persona, text)
+            sandbox.changes.bump()  # not every stand-in announces what customers write
+            return {"ok": True, "private_message": message.id}
+        post = network.compose(persona, text, _optional(body.get("reply_to")))
+        sandbox.changes.bump()
         return {"ok": True, "post": post.id}
 
     def fault(body: dict[str, Any]) -> dict[str, Any]:
@@ -298,6 +315,24 @@ def build_app(sandbox: WebSandbox) -> Starlette:
             switch.switch(bool(body.get("on")))
         sandbox.changes.bump()
         return {"ok": True, "on": switch.is_on()}
+
+    def command(body: dict[str, Any]) -> dict[str, Any]:
+        """A slash command typed in the channel: the signed form Slack posts to the app;
+        an answer in the response shows as an ephemeral message, as in Slack."""
+        me = sandbox.person(body.get("as")).user_id
+        typed = str(body.get("text") or "").strip()
+        name, _, rest = typed.partition(" ")
+        if not name.startswith("/"):
+            raise BadRequest(
+                "Only slash commands can be sent here (e.g. /carethread help): "
+                "messages in the channel are the bot's."
+            )
+        if name != SLASH_COMMAND:
+            raise BadRequest(f"{name} is not a valid command. Try {SLASH_COMMAND} help.")
+        status, _ = sandbox.slack.command(
+            sandbox.bot_url, user_id=me, channel=sandbox.channel, text=rest.strip()
+        )
+        return bot_answer(status)
 
     def story(body: dict[str, Any]) -> dict[str, Any]:
         if sandbox.story is None:
@@ -322,6 +357,7 @@ def build_app(sandbox: WebSandbox) -> Starlette:
             post_route("/api/close", close),
             post_route("/api/compose", compose),
             post_route("/api/fault", fault),
+            post_route("/api/command", command),
             post_route("/api/story", story),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],

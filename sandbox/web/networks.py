@@ -3,7 +3,10 @@ messages as the customer sees them, and a way to post as a customer.
 
 One `NetworkPanel` per enabled network. A network's stand-in plugs in by implementing
 this small interface (see `XPanel`); the page, the composer and the live updates need
-nothing else. `changes` is the stand-in whose observer hook tells the page to redraw.
+nothing else. A panel whose customers can also write to the brand privately (and whose
+bot reads that) adds `compose_private(persona, text) -> PrivateMessage`: the composer's
+"Write privately" then works on it. `changes` is the stand-in whose observer hook tells
+the page to redraw.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class Persona:
     verified: bool = False
     language: str = ""  # an ISO 639-1 code the network records with the post, "" = not set
     accepts_private_messages: bool = True
+    network: str = ""  # the network a preset belongs to (its panel's name); "" = any
 
 
 @dataclass(frozen=True)

@@ -222,3 +222,67 @@ def hostile_text(page: Page) -> Locator:
     """Hostile customer text arrives; returns its card (the caller checks it is literal)."""
     post_as(page, HOSTILE, HOSTILE_POST)
     return card(page, HOSTILE.handle)
+
+
+# -- the other networks -------------------------------------------------------------------
+MASTODON_CUSTOMER = Customer("Inés Rodríguez", "ines_r", 320, language="es")
+MASTODON_POST = "hola, desde el lunes la fibra se corta cada 20 minutos en Chamberí, ¿hay avería?"
+MASTODON_REPLY = (
+    "@ines_r Hola Inés, hay una avería en Chamberí: la reparamos hoy antes de las 20 h."
+)
+# What the draft modal shows until the similar past cases arrive (a views.update).
+LOADING_KNOWLEDGE = "Looking for similar past cases"
+
+
+def post_on(page: Page, network: str, customer: Customer, text: str) -> None:
+    """Write to the brand on `network` (a panel's name, e.g. "mastodon") as `customer`."""
+    page.locator("#composer select[name=network]").select_option(network)
+    post_as(page, customer, text)
+
+
+def network_timeline(page: Page, network: str) -> Locator:
+    return page.locator(f"#region-network-{network} .timeline")
+
+
+def open_settled_draft(page: Page, handle: str) -> Locator:
+    """The draft modal once the bot has filled in the past cases: typing before that
+    update lands could be lost to it, as in Slack when an app updates an open modal."""
+    modal = open_draft(page, handle)
+    expect(modal).not_to_contain_text(LOADING_KNOWLEDGE, timeout=WAIT_MS)
+    return modal
+
+
+def mastodon_public_reply(page: Page) -> Locator:
+    """A customer on Mastodon (written with the composer) → claim → a public reply drafted
+    → approved on the phone → the reply is on the Mastodon timeline, in the customer's
+    thread. Returns the brand's post there."""
+    become(page, AGENT)
+    customer = MASTODON_CUSTOMER
+    post_on(page, "mastodon", customer, MASTODON_POST)
+    # Writing on Mastodon brought its tab forward.
+    expect(page.locator("#region-network-mastodon")).to_be_visible()
+    expect(page.locator("#region-network-x")).to_be_hidden()
+    asked = network_timeline(page, "mastodon").locator("li.post").filter(has_text=MASTODON_POST)
+    expect(asked).to_contain_text(f"@{customer.handle}")
+    press(card(page, customer.handle), "Claim")
+    expect(status(page, customer.handle)).to_contain_text("Claimed by @maria", timeout=WAIT_MS)
+    write_draft(
+        open_settled_draft(page, customer.handle), MASTODON_REPLY, "Public reply on Mastodon"
+    )
+    expect(page.locator("#region-modal form.modal")).to_have_count(0, timeout=WAIT_MS)
+    approve_on_phone(page, customer.handle)
+    answer = (
+        network_timeline(page, "mastodon").locator("li.post.brand").filter(has_text=MASTODON_REPLY)
+    )
+    expect(answer).to_contain_text(f"Replying to @{customer.handle}", timeout=WAIT_MS)
+    become(page, AGENT)
+    expect(status(page, customer.handle)).to_contain_text("Replied", timeout=WAIT_MS)
+    return answer
+
+
+def slash_command(page: Page, text: str) -> None:
+    """Type a slash command in the channel's message bar and send it."""
+    bar = page.locator("#command")
+    bar.locator("input[name=text]").fill(text)
+    bar.get_by_role("button", name="Send").click()
+    expect(bar.locator("input[name=text]")).to_have_value("", timeout=WAIT_MS)

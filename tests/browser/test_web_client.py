@@ -49,3 +49,32 @@ def test_a_customer_answered_end_to_end_by_hand(site: Site, chromium: Path, tmp_
     assert errors == []
     for name in ("channel-p1-card", "draft-modal-inline-error", "approver-phone"):
         assert (tmp_path / f"{name}.png").read_bytes().startswith(PNG_SIGNATURE)
+
+
+@pytest.mark.timeout(120)
+def test_a_mastodon_customer_answered_end_to_end_by_hand(
+    site: Site, chromium: Path, tmp_path: Path
+):
+    """The same workflow on another network: its panel, its composer, its reply; then
+    the agent's own cases, asked for with /carethread typed on the page."""
+    shots = tmp_path
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = launch(playwright, chromium)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 950})
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            walk.open_as(page, site.url, walk.AGENT)
+            answer = walk.mastodon_public_reply(page)
+            expect(answer.locator(".handle")).to_have_text(f"@{walk.BRAND}")
+            # The case is in the agent's list, asked for with the slash command.
+            walk.slash_command(page, "/carethread mine")
+            mine = page.locator("#region-channel article.ephemeral").filter(has_text="My cases")
+            expect(mine).to_contain_text("@ines_r", timeout=walk.WAIT_MS)
+            page.screenshot(path=str(shots / "mastodon.png"))
+        finally:
+            browser.close()
+    assert errors == []
+    brand = [p for p in site.world.others.panels() if p.name == "mastodon"][0]
+    (reply,) = [p for p in brand.timeline() if p.is_brand]
+    assert reply.text == walk.MASTODON_REPLY and reply.in_reply_to_handle == "ines_r"

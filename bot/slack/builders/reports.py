@@ -20,8 +20,8 @@ from slack_sdk.models.blocks import (
 
 from bot.metrics.cost import CostEstimate, UsageKind
 from bot.metrics.definitions import Distribution, Responsiveness, Share
-from bot.metrics.queries import misses_per_target
 from bot.metrics.spike import Severity
+from bot.metrics.targets import TargetCount
 from bot.reports.views import StatsView
 from bot.slack.builders.common import Message, when
 from bot.slack.text import cut_escaped, escape, link
@@ -113,6 +113,29 @@ def cost_lines(costs: Sequence[CostEstimate]) -> list[str]:
     return lines
 
 
+def _target_counts(counts: Sequence[TargetCount]) -> list[str]:
+    """One line per target kind: "First response: P1 2 of 10 · P2 0 of 41"."""
+    lines: dict[str, list[str]] = {}
+    for count in counts:
+        lines.setdefault(count.kind.label.capitalize(), []).append(
+            f"{count.priority} {count.missed:,} of {count.started:,}"
+        )
+    return [f"{kind}: {' · '.join(parts)}" for kind, parts in lines.items()]
+
+
+def _misses_text(view: StatsView) -> str:
+    """Missed targets per kind and priority, by the policy's clocks (and in calendar time
+    when some target counts business hours only)."""
+    misses = view.misses
+    if misses is None or not misses.counts:
+        return "*Missed targets:* no target started in this period"
+    hours = f" (business hours, {escape(misses.hours)})" if misses.hours else ""
+    text = f"*Missed targets{hours}*\n" + "\n".join(_target_counts(misses.counts))
+    if misses.calendar is not None:
+        text += "\n_In calendar time: " + "; ".join(_target_counts(misses.calendar)) + "_"
+    return text
+
+
 # -- stats, daily summary, weekly report ---------------------------------------------------
 def build_stats(
     view: StatsView, images: Sequence[tuple[str, str]] = (), title: str = ""
@@ -120,7 +143,6 @@ def build_stats(
     """The figures of a period; `images` are (file id, alt text) of uploaded charts."""
     report, stats = view.report, view.report.stats
     heading = title or f"Carethread · {view.period.label}"
-    misses = misses_per_target(stats)
     blocks: list[Block] = [
         HeaderBlock(block_id="title", text=heading[:150]),
         ContextBlock(
@@ -151,16 +173,7 @@ def build_stats(
                 ("Answered", _shares(stats.shares) or "—"),
             ),
         ),
-        SectionBlock(
-            block_id="targets",
-            text=MarkdownTextObject(
-                text="*Missed response targets:* "
-                + " · ".join(
-                    f"{p} {misses.get(p, 0)} (target {duration(view.targets[p])})"
-                    for p in sorted(view.targets)
-                )
-            ),
-        ),
+        SectionBlock(block_id="targets", text=MarkdownTextObject(text=_misses_text(view))),
         ContextBlock(
             block_id="volume",
             elements=[
@@ -174,6 +187,25 @@ def build_stats(
             ],
         ),
     ]
+    if view.business is not None:
+        business = view.business
+        blocks.insert(
+            blocks.index(next(b for b in blocks if b.block_id == "times")) + 1,
+            SectionBlock(
+                block_id="business_times",
+                text=MarkdownTextObject(
+                    text=f"*In business hours ({escape(view.business_hours or '')})* "
+                    + " · ".join(
+                        f"{name.lower()} {value}"
+                        for name, value in (
+                            _distribution("First response", business.first_response),
+                            _distribution("Next response", business.next_response),
+                            _distribution("Resolution", business.resolution),
+                        )
+                    )
+                ),
+            ),
+        )
     if stats.agents:
         rows = [
             f"<@{escape(a.agent)}> claimed {a.claimed} · replied {a.replied} · "

@@ -10,6 +10,7 @@
     me: body.dataset.me,
     thread: body.dataset.thread || "",
     tab: body.dataset.tab || "channel",
+    net: body.dataset.net || "",
   };
   const shown = {}; // region name -> last HTML put there
   let modalKey = document.getElementById("region-modal").dataset.key || "";
@@ -23,6 +24,7 @@
     const params = new URLSearchParams({ as: state.me });
     if (state.thread) params.set("thread", state.thread);
     if (state.tab === "home") params.set("tab", "home");
+    if (state.net) params.set("net", state.net);
     return params;
   }
 
@@ -31,6 +33,21 @@
     body.dataset.me = state.me;
     body.dataset.thread = state.thread;
     body.dataset.tab = state.tab;
+    body.dataset.net = state.net;
+  }
+
+  // One network's panel at a time, chosen with its tab.
+  function showNetwork(name) {
+    const panel = document.getElementById("region-network-" + name);
+    if (!panel) return;
+    state.net = name;
+    document.querySelectorAll(".networks [data-network-tab]").forEach((tab) => {
+      tab.setAttribute("aria-selected", String(tab.dataset.networkTab === name));
+    });
+    document.querySelectorAll(".networks > [role=tabpanel]").forEach((other) => {
+      other.hidden = other !== panel;
+    });
+    remember();
   }
 
   function nearBottom(element) {
@@ -71,7 +88,9 @@
       for (const [name, html] of Object.entries(data.regions)) replaceRegion(name, html);
       const modal = document.getElementById("region-modal");
       if (data.modal.key !== modalKey) {
+        const before = modal.querySelector("form.modal");
         modal.innerHTML = data.modal.html;
+        carryInputs(before, modal.querySelector("form.modal"));
         modal.dataset.key = data.modal.key;
         modalKey = data.modal.key;
         const first = modal.querySelector("textarea, input[type=text]");
@@ -231,6 +250,34 @@
     return values;
   }
 
+  // Like Slack, an update of the open modal (views.update) keeps what the person typed in
+  // every input whose block_id and action_id stay the same; an app resets one on purpose
+  // by giving its block a new id.
+  function carryInputs(before, after) {
+    if (!before || !after || before.dataset.view !== after.dataset.view) return;
+    before.querySelectorAll("[data-input]").forEach((old) => {
+      const { inputBlock, inputAction, type } = old.dataset;
+      const now = Array.from(after.querySelectorAll("[data-input]")).find(
+        (input) =>
+          input.dataset.inputBlock === inputBlock &&
+          input.dataset.inputAction === inputAction &&
+          input.dataset.type === type,
+      );
+      if (!now) return;
+      const choices = old.querySelectorAll("input[type=radio], input[type=checkbox]");
+      if (choices.length) {
+        const picked = new Set(Array.from(choices).filter((c) => c.checked).map((c) => c.value));
+        now.querySelectorAll("input[type=radio], input[type=checkbox]").forEach((c) => {
+          c.checked = picked.has(c.value);
+        });
+        return;
+      }
+      const field = old.querySelector("textarea, input, select");
+      const target = now.querySelector("textarea, input, select");
+      if (field && target && field.tagName === target.tagName) target.value = field.value;
+    });
+  }
+
   function showErrors(form, errors) {
     form.querySelectorAll("[data-input]").forEach((input) => {
       const message = errors[input.dataset.inputBlock];
@@ -250,7 +297,10 @@
         view: form.dataset.view,
         values: formValues(form),
       });
-      if (answer.errors) showErrors(form, answer.errors);
+      // The app may have updated the modal while the submission was on its way (the page
+      // then drew a new form): show the errors on the form that is on screen now.
+      const shown = document.querySelector(`#region-modal form.modal[data-view="${form.dataset.view}"]`);
+      if (answer.errors) showErrors(shown || form, answer.errors);
       if (!answer.ok && answer.message) toast("⚠️ " + answer.message);
     } finally {
       if (button) button.disabled = false;
@@ -260,9 +310,37 @@
   // -- the customer composer ------------------------------------------------------------
   const composer = document.getElementById("composer");
 
-  function brandHandle() {
-    const option = composer.elements.network.selectedOptions[0];
-    return option ? option.dataset.brand : "";
+  // The network's own opening of a post ("@brand " where customers mention the brand).
+  function prefill(option) {
+    return option ? (option.dataset.prefill ?? "@" + option.dataset.brand + " ") : "";
+  }
+
+  let previousNetwork = composer.elements.network.selectedOptions[0] || null;
+
+  // After the network select changed: its handle rules, and its opening of a post when
+  // the text is still the previous network's untouched opening.
+  function networkChosen(before) {
+    const fields = composer.elements;
+    const option = fields.network.selectedOptions[0];
+    if (!option) return;
+    fields.handle.pattern = option.dataset.pattern;
+    // Only where customers can write privately to the brand (and the bot reads it).
+    fields.private.disabled = option.dataset.private === undefined;
+    if (fields.private.disabled) fields.private.checked = false;
+    if (before !== option && (!fields.text.value.trim() || fields.text.value === prefill(before))) {
+      fields.text.value = prefill(option);
+    }
+    if (before !== option) replyTo(null);
+    previousNetwork = option;
+    showNetwork(option.value);
+  }
+
+  function chooseNetwork(name) {
+    const fields = composer.elements;
+    if (!name || fields.network.value === name) return;
+    const before = fields.network.selectedOptions[0];
+    fields.network.value = name;
+    networkChosen(before);
   }
 
   function fillPersona(persona) {
@@ -298,10 +376,13 @@
       },
       text: fields.text.value,
       reply_to: replyingTo,
+      private: fields.private.checked && !fields.private.disabled,
     });
     if (answer.ok) {
-      status.textContent = "Posted. Carethread picks it up at its next poll.";
-      fields.text.value = "@" + brandHandle() + " ";
+      status.textContent = answer.private_message
+        ? "Sent privately. Carethread picks it up at its next poll."
+        : "Posted. Carethread picks it up at its next poll.";
+      fields.text.value = prefill(fields.network.selectedOptions[0]);
       replyTo(null);
     } else {
       status.textContent = answer.message || "Could not post.";
@@ -312,7 +393,8 @@
   document.addEventListener("click", (event) => {
     const target = event.target.closest(
       "[data-action]:not(select), [data-thread], a.local, [data-close-thread], [data-tab], " +
-        "[data-close-view], button[data-reply-to], [data-clear-reply], [data-story]"
+        "[data-close-view], button[data-reply-to], [data-clear-reply], [data-story], " +
+        "[data-network-tab]"
     );
     if (!target) {
       document.querySelectorAll("details.overflow[open]").forEach((d) => {
@@ -332,7 +414,11 @@
         remember();
         refresh();
       }
-      // Other local links are anchors (a post on a network's timeline): the browser scrolls.
+      // Other local links are anchors (a post on a network's timeline): its network's tab
+      // shows, then the browser scrolls to it.
+      const anchored = href.startsWith("#") && document.getElementById(href.slice(1));
+      const panel = anchored && anchored.closest("[data-network]");
+      if (panel) showNetwork(panel.dataset.network);
     } else if (target.matches("[data-close-thread]")) {
       state.thread = "";
       remember();
@@ -347,9 +433,19 @@
       post("/api/close", { as: state.me, view: form.dataset.view }).then((answer) => {
         if (!answer.ok) toast("⚠️ " + (answer.message || "Could not close."));
       });
+    } else if (target.matches("button[data-reply-to][data-brand-post]")) {
+      // A customer answering the brand (a follow-up): whoever the composer describes.
+      chooseNetwork(target.dataset.network);
+      replyTo(target.dataset.replyTo, target.dataset.brandPost);
+      composer.elements.text.focus();
     } else if (target.matches("button[data-reply-to]")) {
-      composer.elements.network.value = target.dataset.network;
-      const preset = [...composer.elements.preset.options].find((o) => o.value === target.dataset.handle);
+      chooseNetwork(target.dataset.network);
+      const preset = [...composer.elements.preset.options].find(
+        (o) =>
+          o.dataset.persona &&
+          JSON.parse(o.dataset.persona).handle === target.dataset.handle &&
+          (!o.dataset.network || o.dataset.network === target.dataset.network),
+      );
       if (preset) {
         composer.elements.preset.value = preset.value;
         fillPersona(JSON.parse(preset.dataset.persona));
@@ -358,6 +454,10 @@
       }
       replyTo(target.dataset.replyTo, target.dataset.handle);
       composer.elements.text.focus();
+    } else if (target.matches("[data-network-tab]")) {
+      // The composer writes on the network in view.
+      chooseNetwork(target.dataset.networkTab);
+      showNetwork(target.dataset.networkTab);
     } else if (target.matches("[data-clear-reply]")) {
       replyTo(null);
     } else if (target.matches("[data-story]")) {
@@ -382,15 +482,25 @@
       });
     } else if (target.name === "preset" && target.form === composer) {
       const option = target.selectedOptions[0];
+      if (option && option.dataset.network) chooseNetwork(option.dataset.network);
       fillPersona(option && option.dataset.persona ? JSON.parse(option.dataset.persona) : {});
     } else if (target.name === "network" && target.form === composer) {
-      composer.elements.handle.pattern = target.selectedOptions[0].dataset.pattern;
+      networkChosen(previousNetwork);
     }
   });
 
+  // -- slash commands ---------------------------------------------------------------------
+  async function sendCommand(form) {
+    const field = form.elements.text;
+    const answer = await post("/api/command", { as: state.me, text: field.value });
+    if (answer.ok) field.value = "";
+    else toast("⚠️ " + (answer.message || "Could not send the command."));
+  }
+
   document.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (event.target === composer) compose();
+    if (event.target.id === "command") sendCommand(event.target);
+    else if (event.target === composer) compose();
     else if (event.target.matches("form[data-view]")) submitModal(event.target);
   });
 
@@ -404,6 +514,7 @@
     shown[region.id.slice("region-".length)] = region.innerHTML;
   }
   document.querySelectorAll("[data-scroll]").forEach((el) => (el.scrollTop = el.scrollHeight));
+  if (state.net) chooseNetwork(state.net);
   remember();
   scheduleExpiry();
   listen();

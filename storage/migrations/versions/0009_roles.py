@@ -2,14 +2,14 @@
 each send
 
 Revision ID: 0009_roles
-Revises: 0008
+Revises: 0009_metricsfix
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_roles"
-down_revision = "0008"
+down_revision = "0009_metricsfix"
 branch_labels = None
 depends_on = None
 

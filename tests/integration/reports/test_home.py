@@ -86,6 +86,10 @@ def test_app_home_for_an_agent_and_for_a_visitor(sandbox: Sandbox) -> None:
     text = home_text(home)
     assert "*Waiting*\n6 (3 unclaimed)" in text and "*Overdue*\n1" in text
     assert "*Answered today*\n1" in text
+    # Today's responsiveness as Facebook counts it: eight customers wrote, one was
+    # answered ten minutes later.
+    assert "*Response rate so far*\n12.5 % of 8" in text
+    assert "*Response time so far*\n10 min" in text
 
     slack.open_home(url, user_id=VISITOR)
     visitor = slack.wait_for(lambda: slack.home(VISITOR), 10)

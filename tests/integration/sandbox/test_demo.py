@@ -41,3 +41,9 @@ def test_demo_runs_the_whole_loop_without_any_credentials(tmp_path):
     assert "@lucia_mtz" in out and "Claimed by @maria" in out
     assert "On X: @acmeconecta → @lucia_mtz" in out
     assert "&lt;" not in out and "Ping Test" in out  # escaped for Slack, shown literally here
+    # Every other network is listened to, and answered where the story plays.
+    assert "Also listening on Mastodon, Bluesky, Facebook (and Messenger), Instagram" in out
+    assert "On Mastodon: @acmeconecta → @oliver@fosstodon.example" in out
+    assert "On Facebook, privately: @acmeconecta → @Ana Vidal" in out
+    assert "On Instagram, privately: @acmeconecta → @gus.travels" in out
+    assert "@jose.bsky.social" in out and "@tobias" in out and "Broadband Watch" in out

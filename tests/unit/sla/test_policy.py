@@ -12,10 +12,10 @@ from bot.sla.policy import (
     PolicyError,
     TargetKind,
     default_policy,
-    key_lines,
     load_policy,
     parse_policy,
 )
+from bot.toml_lines import key_lines
 from storage.enums import Priority
 
 EXAMPLE = Path(__file__).parents[3] / "carethread.example.toml"
