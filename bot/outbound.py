@@ -48,6 +48,10 @@ log = logging.getLogger(__name__)
 # Longer than any network call may take (clients time out after 25 s at most): a claim
 # older than this with no outcome belongs to a sender that died.
 SEND_LEASE = timedelta(minutes=2)
+# An approval whose send was never claimed (the process died between the two): the click's
+# own listener claims it within seconds; after this the next cycle does. Taking it early is
+# safe (the claim is a compare-and-set: whoever claims first sends, once), only untidy.
+UNCLAIMED_WAIT = timedelta(seconds=30)
 
 # In the claim's transaction: may this process claim sends? (the worker lease's fence)
 Fence = Callable[[Session], bool]
@@ -139,10 +143,13 @@ class Sender:
     def resume_interrupted_sends(self, fence: Fence | None = None) -> int:
         """Settle approved drafts whose sender died; returns how many were settled.
 
-        Called on every poll cycle, so a restart settles them within one interval: at
-        once when the registry knows the sender died, else after the send lease.
+        Called on every poll cycle, so a restart settles them within one interval: a
+        claimed send at once when the registry knows its sender died, else after the send
+        lease; an approval never claimed after `UNCLAIMED_WAIT`.
         """
-        cutoff = utcnow() - self.lease
+        now = utcnow()
+        cutoff = now - self.lease
+        unclaimed_cutoff = now - min(self.lease, UNCLAIMED_WAIT)
         with session_scope(self.factory) as session:
             rows = session.execute(
                 select(Draft.id, Draft.send_started_at, Draft.send_claimed_by).where(
@@ -150,7 +157,7 @@ class Sender:
                     or_(
                         Draft.send_started_at.is_not(None),
                         # Approved, but the process died before it claimed the send.
-                        Draft.approved_at < cutoff,
+                        Draft.approved_at < unclaimed_cutoff,
                     ),
                 )
             ).all()

@@ -180,6 +180,22 @@ def test_a_fresh_claim_is_taken_over_at_once_only_when_its_process_is_known_dead
     assert draft.status == DraftStatus.POSTED and draft.send_claimed_by == me.id
 
 
+def test_an_approval_whose_send_was_never_claimed_is_sent_after_half_a_minute(world) -> None:
+    """The approving process died between the approval and the claim: the next cycle sends
+    the reply (once) after UNCLAIMED_WAIT, not after the whole send lease."""
+    from bot.outbound import UNCLAIMED_WAIT
+
+    factory, network, sender, told = world
+    draft_id = approved_draft(factory)
+    assert sender.resume_interrupted_sends() == 0  # the click's listener may still claim it
+    with session_scope(factory) as session:
+        draft = session.get_one(Draft, draft_id)
+        draft.approved_at = utcnow() - UNCLAIMED_WAIT - timedelta(seconds=1)
+    assert sender.resume_interrupted_sends() == 1
+    assert sender.send(draft_id) is SendOutcome.NOT_MINE  # the late listener changes nothing
+    assert network.sent_texts() == ["Sorry, on it!"]
+
+
 def test_a_worker_whose_fence_fails_claims_no_send(world) -> None:
     factory, network, sender, _ = world
     draft_id = approved_draft(factory)
