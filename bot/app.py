@@ -43,11 +43,13 @@ from bot.routing.route import Router
 from bot.server import HttpServer, WSGIApp, make_wsgi_app
 from bot.services import CONTEXT_KEY, Services
 from bot.sla.health import ListeningHealth
+from bot.sla.policy import p3_response_target
 from bot.sla.watcher import DeadlineWatcher
 from bot.slack.case_thread import CaseThread
 from bot.slack.directory import Directory
 from bot.slack.failures import SETUP_ERRORS
 from bot.slack.outbox import SlackPublisher
+from bot.slack.publish_loop import PublishLoop
 from bot.socket_mode import GuardedSocketModeHandler
 from storage.db import check_schema, make_engine, make_session_factory
 from storage.models import utcnow
@@ -119,6 +121,8 @@ class Runtime:
     # Networks' webhooks (path → app) and the worker that stores what they bring.
     webhooks: dict[str, WSGIApp] = field(default_factory=dict)
     intake: WebhookIntake | None = None
+    # Posts and card updates go to Slack from here, at Slack's pace (its own thread).
+    publish_loop: PublishLoop | None = None
 
     def start(self, *, scheduler: bool = True) -> None:
         """Start serving; tests pass `scheduler=False` and run `cycle.run()` themselves."""
@@ -131,6 +135,8 @@ class Runtime:
                 jobs=report_jobs(self.services),
             )
         slack_wsgi = None if self.settings.socket_mode else SlackRequestHandler(self.bolt)
+        if self.publish_loop:
+            self.publish_loop.start()
         if self.intake:
             self.intake.start()
         metrics = metrics_app(make_registry(self.factory))
@@ -157,12 +163,12 @@ class Runtime:
         except Exception:  # any database failure means unhealthy, whatever its kind
             database = False
         scheduler = bool(self.scheduler and self.scheduler.running)
-        publisher = self.cycle.publisher
+        publisher = self.publish_loop.publisher if self.publish_loop else None
         return database and scheduler, {
             "database": database,
             "scheduler": scheduler,
             "last_cycle": self.cycle.last_run_at.isoformat() if self.cycle.last_run_at else None,
-            "slack_error": publisher.last_error,
+            "slack_error": publisher.last_error if publisher else None,
             "last_deadline_run": _iso(self.deadlines.last_run_at),
             "listening_problems": self.listening.problems,
         }
@@ -186,6 +192,8 @@ class Runtime:
         waiters = [threading.Thread(target=self.listeners.shutdown, daemon=True)]
         if self.intake:
             waiters.append(threading.Thread(target=self.intake.stop, daemon=True))
+        if self.publish_loop:
+            waiters.append(threading.Thread(target=self.publish_loop.stop, daemon=True))
         if self.scheduler and self.scheduler.running:
             waiters.append(
                 threading.Thread(target=self.scheduler.shutdown, kwargs={"wait": True}, daemon=True)
@@ -248,15 +256,24 @@ def build_runtime(
     publisher = SlackPublisher(publisher_client, settings.slack_channel_id, networks, thread)
     deadlines = DeadlineWatcher(factory, settings.sla, thread, networks, clock=clock)
     listening = ListeningHealth(factory, settings.sla, thread, networks, clock=clock)
+    publish_loop = PublishLoop(
+        factory,
+        publisher,
+        settings.publishing,
+        p3_target=p3_response_target(settings.sla),
+        # Deadlines first, so a new card is posted already showing its timer.
+        before_publish=deadlines.run,
+    )
+    # Cards are re-rendered by the loop, several changes within a second as one update.
+    thread.mark_card = publish_loop.mark_card
     cycle = Cycle(
         factory=factory,
         networks=networks,
-        publisher=publisher,
+        wake=publish_loop.wake,
         sender=sender,
         backfill=timedelta(hours=settings.backfill_hours),
         progress_factory=progress_factory,
         triage=make_triage(settings.triage),
-        before_publish=deadlines.run,
         route=(
             make_route_step(Router(settings.routing, settings.slack_channel_id))
             if settings.routing.configured
@@ -270,7 +287,7 @@ def build_runtime(
     intake = WebhookIntake(
         factory,
         networks,
-        lambda stop: publisher.publish_pending(factory, stop),
+        lambda stop: publish_loop.wake(),
         guard=cycle.guard,
         triage=cycle.triage,
         route=cycle.route,
@@ -295,6 +312,7 @@ def build_runtime(
         listening,
         webhooks=webhooks,
         intake=intake if webhooks else None,  # no worker thread where nothing pushes
+        publish_loop=publish_loop,
     )
 
 
