@@ -109,6 +109,8 @@ class PublishLoop:
         self._failures: dict[str, int] = {}
         self._reset_backoff = False
         self._settle = True
+        # A card is marked and waits for its window: not idle (see `wait_idle`).
+        self._cards_waiting = False
         self._next_backlog_check = 0.0
         self._lock = threading.Lock()
         self._woken = threading.Event()
@@ -126,6 +128,7 @@ class PublishLoop:
         failed is tried again at once; a Slack pause still holds)."""
         self._settle = True
         self._reset_backoff = True
+        self._next_backlog_check = 0.0  # measure the backlog with the new work in it
         self._nudge()
 
     def mark_card(self, case_id: int) -> None:
@@ -141,8 +144,9 @@ class PublishLoop:
             self._thread.join(timeout)
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
-        """Block until nothing can be published right now (all done, or paused, or out of
-        pace): for tests and benchmarks, which check what reached Slack."""
+        """Block until nothing can be posted right now (all done, or paused, or out of
+        pace) and no marked card waits for its update: for tests and benchmarks, which
+        check what reached Slack."""
         return self._idle.wait(timeout)
 
     def outcome(self, posted_before: int = 0) -> PublishOutcome:
@@ -173,7 +177,7 @@ class PublishLoop:
             if wait <= 0:
                 continue
             with self._lock:
-                if not self._woken.is_set():
+                if not self._woken.is_set() and not self._cards_waiting:
                     self._idle.set()
             self._woken.wait(wait)
 
@@ -234,6 +238,7 @@ class PublishLoop:
     def _update_one_card(self) -> float:
         wall = utcnow()
         oldest = next_card_due(self.factory)
+        self._cards_waiting = oldest is not None
         if oldest is None:
             return IDLE_RECHECK
         due = oldest + self.coalesce
