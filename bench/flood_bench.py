@@ -205,7 +205,15 @@ def overhead(box: Sandbox, count: int, rng: random.Random) -> dict[str, float]:
         cycle = runtime.cycle
         timings: list[float] = []
         embedding: list[float] = []
-        embed = cycle.embed
+        triaging: list[float] = []
+        embed, triage = cycle.embed, cycle.triage
+
+        def timed_triage(*args: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return triage(*args) if triage else None
+            finally:
+                triaging.append(time.perf_counter() - started)
 
         def timed_embed(texts: Any) -> Any:
             started = time.perf_counter()
@@ -222,7 +230,7 @@ def overhead(box: Sandbox, count: int, rng: random.Random) -> dict[str, float]:
                     session,
                     brand,
                     [fetched],
-                    cycle.triage,
+                    timed_triage if triage else None,
                     route=cycle.route,
                     embed=timed_embed if embed else None,
                 )
@@ -249,6 +257,7 @@ def overhead(box: Sandbox, count: int, rng: random.Random) -> dict[str, float]:
         "without_embedding_p50_ms": pct(without, 0.5) * 1000,
         "without_embedding_p95_ms": pct(without, 0.95) * 1000,
         "embedding_p95_ms": pct(embedding, 0.95) * 1000 if embedding else 0.0,
+        "triage_p95_ms": pct(triaging, 0.95) * 1000 if triaging else 0.0,
     }
 
 
@@ -454,7 +463,8 @@ def main() -> None:
             f"bot overhead per post   p50 {o['p50_ms']:.1f} ms  p95 {o['p95_ms']:.1f} ms; "
             f"without the sentence encoder p50 {o['without_embedding_p50_ms']:.1f} ms  "
             f"p95 {o['without_embedding_p95_ms']:.1f} ms (encoder p95 "
-            f"{o['embedding_p95_ms']:.1f} ms); in the burst's poll "
+            f"{o['embedding_p95_ms']:.1f} ms, triage p95 {o['triage_p95_ms']:.1f} ms); "
+            f"in the burst's poll "
             f"{b['poll_per_post_ms']:.1f} ms per post"
         )
         print(

@@ -48,7 +48,7 @@ class Cycle:
     on_done: Callable[[list[PollOutcome]], None] | None = None
     # Wakes the publishing loop (bot.slack.publish_loop) as soon as a network's poll
     # stored new posts: publishing is not tied to the poll tick.
-    wake: Callable[[], object] | None = None
+    wake: Callable[..., object] | None = None
     # Held while this process stores posts: a cycle, or posts a network pushed
     # (`bot.intake`). They wait for each other here; other processes are kept out by the
     # lock below, and skip.
@@ -76,7 +76,7 @@ class Cycle:
                 self.wake()
         if self.wake is not None:
             # Also after a poll that found nothing: what failed earlier is tried again.
-            self.wake()
+            self.wake(new_work=False)
         if not self.stop.is_set():
             # Replies whose sending a crash interrupted: settled (never sent twice) here.
             self.sender.resume_interrupted_sends()

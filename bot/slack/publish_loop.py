@@ -123,12 +123,14 @@ class PublishLoop:
         self._thread = threading.Thread(target=self._run, name="slack-publisher", daemon=True)
         self._thread.start()
 
-    def wake(self) -> None:
-        """New work was stored: settle its deadlines and publish it now (a channel that
-        failed is tried again at once; a Slack pause still holds)."""
-        self._settle = True
+    def wake(self, new_work: bool = True) -> None:
+        """Publish now: a channel that failed is tried again at once (a Slack pause still
+        holds). With `new_work` (posts were stored) their deadlines are settled first and
+        the backlog is measured again."""
+        if new_work:
+            self._settle = True
+            self._next_backlog_check = 0.0
         self._reset_backoff = True
-        self._next_backlog_check = 0.0  # measure the backlog with the new work in it
         self._nudge()
 
     def mark_card(self, case_id: int) -> None:
