@@ -261,8 +261,6 @@ def build_runtime(
         publisher,
         settings.publishing,
         p3_target=p3_response_target(settings.sla),
-        # Deadlines first, so a new card is posted already showing its timer.
-        before_publish=deadlines.run,
     )
     # Cards are re-rendered by the loop, several changes within a second as one update.
     thread.mark_card = publish_loop.mark_card
@@ -274,6 +272,8 @@ def build_runtime(
         backfill=timedelta(hours=settings.backfill_hours),
         progress_factory=progress_factory,
         triage=make_triage(settings.triage),
+        # Deadlines first, so a new card is posted already showing its timer.
+        before_publish=deadlines.run,
         route=(
             make_route_step(Router(settings.routing, settings.slack_channel_id))
             if settings.routing.configured

@@ -49,6 +49,10 @@ class Cycle:
     # Wakes the publishing loop (bot.slack.publish_loop) as soon as a network's poll
     # stored new posts: publishing is not tied to the poll tick.
     wake: Callable[..., object] | None = None
+    # Runs after a network's poll stored posts, before the loop is woken: the deadline
+    # watcher settles their deadlines so their cards are posted showing them (here, in
+    # the poll's thread, so that the publishing loop goes on draining meanwhile).
+    before_publish: Callable[[], object] | None = None
     # Held while this process stores posts: a cycle, or posts a network pushed
     # (`bot.intake`). They wait for each other here; other processes are kept out by the
     # lock below, and skip.
@@ -72,8 +76,11 @@ class Cycle:
         polled: list[PollOutcome] = []
         for outcomes in self._poll_side_by_side():
             polled += outcomes
-            if self.wake is not None and any(o.stored for o in outcomes):
-                self.wake()
+            if any(o.stored for o in outcomes):
+                if self.before_publish is not None and not self.stop.is_set():
+                    self.before_publish()
+                if self.wake is not None:
+                    self.wake()
         if self.wake is not None:
             # Also after a poll that found nothing: what failed earlier is tried again.
             self.wake(new_work=False)
