@@ -312,6 +312,19 @@ def slack_message_count(world: DemoWorld) -> int:
     return len(roots) + sum(len(world.slack.thread(CHANNEL, r["ts"])) for r in roots)
 
 
+def published_post_count(world: DemoWorld) -> int:
+    """Customer posts already in Slack (the publishing loop posts at Slack's pace)."""
+    from sqlalchemy import func, select
+
+    from storage.db import session_scope
+    from storage.models import Post
+
+    with session_scope(world.runtime.factory) as session:
+        return int(
+            session.scalar(select(func.count(Post.id)).where(Post.slack_ts.is_not(None))) or 0
+        )
+
+
 def run_demo(
     speed: float = 1.0,
     once: bool = False,
@@ -370,7 +383,7 @@ def run_demo(
         story_over = runner.state() == "done" or bool(runner.failures)
         replies_done = len(brand_replies(world)) >= len(STORIES) or bool(runner.failures)
         return (
-            slack_message_count(world) >= len(world.samples["posts"])
+            published_post_count(world) >= len(world.samples["posts"])
             and story_over
             and replies_done
         )
