@@ -62,7 +62,10 @@ log = logging.getLogger(__name__)
 IDLE_RECHECK = 1.0
 # The backlog is measured this often while posts wait.
 BACKLOG_CHECK = 5.0
-# A channel Slack refused or could not be reached for waits 1, 2, 4 … up to this.
+# A channel Slack refused or could not be reached for waits 5, 10, 20 … up to this; a
+# wake brings the retry forward, but never to less than MIN_RETRY after the failure: a
+# call that timed out may still land in Slack, and the retry must find it there.
+MIN_RETRY = 5.0
 MAX_BACKOFF = 30.0
 # The notice's numbers are updated at most this often, and only when they changed enough.
 NOTICE_UPDATE_EVERY = timedelta(seconds=30)
@@ -105,7 +108,8 @@ class PublishLoop:
         self.updates = TokenBucket(per_second, max(1.0, settings.updates_per_minute / 10))
         self.coalesce = timedelta(seconds=settings.card_coalesce_seconds)
         self.counts = LoopCounts()
-        self._backoff: dict[str, float] = {}
+        # Channel → (retry at, earliest retry) on the monotonic clock.
+        self._backoff: dict[str, tuple[float, float]] = {}
         self._failures: dict[str, int] = {}
         self._reset_backoff = False
         self._settle = True
@@ -193,7 +197,7 @@ class PublishLoop:
                 self.before_publish()
         if self._reset_backoff:
             self._reset_backoff = False
-            self._backoff.clear()
+            self._backoff = {c: (earliest, earliest) for c, (_, earliest) in self._backoff.items()}
         card_wait = self._update_one_card()
         post_wait = self._post_one()
         backlog_wait = self._check_backlog()
@@ -207,7 +211,7 @@ class PublishLoop:
         for channel, until in paused_channels(self.factory, wall).items():
             blocked.add(channel)
             waits.append((until - wall).total_seconds())
-        for channel, retry_at in self._backoff.items():
+        for channel, (retry_at, _) in self._backoff.items():
             if retry_at > now:
                 blocked.add(channel)
                 waits.append(retry_at - now)
@@ -233,7 +237,9 @@ class PublishLoop:
         elif result is PublishResult.STOP:
             failures = self._failures.get(channel, 0) + 1
             self._failures[channel] = failures
-            self._backoff[channel] = self.monotonic() + min(MAX_BACKOFF, 2.0 ** (failures - 1))
+            failed_at = self.monotonic()
+            delay = min(MAX_BACKOFF, MIN_RETRY * 2.0 ** (failures - 1))
+            self._backoff[channel] = (failed_at + delay, failed_at + MIN_RETRY)
         return 0.0
 
     # -- cards ------------------------------------------------------------------------------------
