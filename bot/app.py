@@ -52,11 +52,13 @@ from bot.routing.route import Router
 from bot.server import HttpServer, WSGIApp, make_wsgi_app
 from bot.services import CONTEXT_KEY, Services
 from bot.sla.health import ListeningHealth
+from bot.sla.policy import p3_response_target
 from bot.sla.watcher import DeadlineWatcher
 from bot.slack.case_thread import CaseThread
 from bot.slack.directory import Directory
 from bot.slack.failures import SETUP_ERRORS
 from bot.slack.outbox import SlackPublisher
+from bot.slack.publish_loop import PublishLoop
 from bot.socket_mode import GuardedSocketModeHandler
 from storage.db import check_schema, make_engine, make_session_factory
 from storage.models import utcnow
@@ -176,6 +178,8 @@ class Runtime:
     registry: ProcessRegistry | None = None
     lease: Lease | None = None
     slack_auth: SlackAuth | None = None
+    # Posts and card updates go to Slack from here, at Slack's pace (its own thread).
+    publish_loop: PublishLoop | None = None
 
     def start(self, *, scheduler: bool = True) -> None:
         """Start serving this process's role; tests pass `scheduler=False` and run
@@ -203,6 +207,8 @@ class Runtime:
             if serves_slack and not self.settings.socket_mode
             else None
         )
+        if self.publish_loop and self.role.runs_worker:
+            self.publish_loop.start()
         if self.intake and serves_slack:
             self.intake.start()
         metrics = metrics_app(make_registry(self.factory))
@@ -227,6 +233,8 @@ class Runtime:
     def _took_over(self, epoch: int) -> None:
         """This process just became the active worker: poll and publish now, not at the
         next tick (a takeover catches up at once)."""
+        if self.publish_loop:
+            self.publish_loop.wake()
         scheduler = self.scheduler
         if scheduler is not None and scheduler.running:
             scheduler.modify_job(POLL_JOB_ID, next_run_time=datetime.now().astimezone())
@@ -247,13 +255,13 @@ class Runtime:
         the worker) its scheduler; a web process has none and needs none."""
         database = self._database_ok()
         scheduler = bool(self.scheduler and self.scheduler.running)
-        publisher = self.cycle.publisher
+        publisher = self.publish_loop.publisher if self.publish_loop else None
         healthy = database and (scheduler or not self.role.runs_worker)
         return healthy, {
             "database": database,
             "scheduler": scheduler,
             "last_cycle": self.cycle.last_run_at.isoformat() if self.cycle.last_run_at else None,
-            "slack_error": publisher.last_error,
+            "slack_error": publisher.last_error if publisher else None,
             "last_deadline_run": _iso(self.deadlines.last_run_at),
             "listening_problems": self.listening.problems,
             **self._lease_state(),
@@ -308,6 +316,8 @@ class Runtime:
         waiters = [threading.Thread(target=self.listeners.shutdown, daemon=True)]
         if self.intake:
             waiters.append(threading.Thread(target=self.intake.stop, daemon=True))
+        if self.publish_loop:
+            waiters.append(threading.Thread(target=self.publish_loop.stop, daemon=True))
         if self.scheduler and self.scheduler.running:
             waiters.append(
                 threading.Thread(target=self.scheduler.shutdown, kwargs={"wait": True}, daemon=True)
@@ -392,14 +402,25 @@ def build_runtime(
     publisher.fence = lambda session: lease.fence(session, margin=SLACK_TIMEOUT_SECONDS + 1)
     deadlines = DeadlineWatcher(factory, settings.sla, thread, networks, clock=clock)
     listening = ListeningHealth(factory, settings.sla, thread, networks, clock=clock)
+    publish_loop = PublishLoop(
+        factory,
+        publisher,
+        settings.publishing,
+        p3_target=p3_response_target(settings.sla),
+        # Only the active worker publishes (a standby's loop idles until it takes over).
+        may_publish=lease.held,
+    )
+    # Cards are re-rendered by the loop, several changes within a second as one update.
+    thread.mark_card = publish_loop.mark_card
     cycle = Cycle(
         factory=factory,
         networks=networks,
-        publisher=publisher,
+        wake=publish_loop.wake,
         sender=sender,
         backfill=timedelta(hours=settings.backfill_hours),
         progress_factory=progress_factory,
         triage=make_triage(settings.triage),
+        # Deadlines first, so a new card is posted already showing its timer.
         before_publish=deadlines.run,
         route=(
             make_route_step(Router(settings.routing, settings.slack_channel_id))
@@ -416,7 +437,7 @@ def build_runtime(
     intake = WebhookIntake(
         factory,
         networks,
-        lambda stop: publisher.publish_pending(factory, stop),
+        lambda stop: publish_loop.wake(),
         guard=cycle.guard,
         triage=cycle.triage,
         route=cycle.route,
@@ -446,6 +467,7 @@ def build_runtime(
         registry=registry,
         lease=lease,
         slack_auth=slack_auth,
+        publish_loop=publish_loop,
     )
 
 

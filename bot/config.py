@@ -59,6 +59,19 @@ class EscalationTeam:
 
 
 @dataclass(frozen=True)
+class PublishingSettings:
+    """Slack's pace, which the publishing loop keeps (bot.slack.publish_loop)."""
+
+    # Slack allows about one message per second per channel, with short bursts.
+    posts_per_second: float = 1.0
+    post_burst: int = 4
+    # chat.update is Tier 3 (about 50 a minute).
+    updates_per_minute: int = 50
+    # Changes of one card within this window become one chat.update.
+    card_coalesce_seconds: float = 1.0
+
+
+@dataclass(frozen=True)
 class Settings:
     slack_bot_token: str
     slack_signing_secret: str
@@ -88,6 +101,8 @@ class Settings:
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
     # Which channel each case goes to (the policy file's [routing]; bot.routing).
     routing: RoutingConfig = field(default_factory=RoutingConfig)
+    # How fast the publishing loop posts and updates cards.
+    publishing: PublishingSettings = field(default_factory=PublishingSettings)
 
     @property
     def socket_mode(self) -> bool:
@@ -346,6 +361,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sla=_sla_policy(r, triage),
         metrics=read_metrics_settings(r),
         routing=_routing(r, triage),
+        publishing=PublishingSettings(
+            posts_per_second=r.decimal("SLACK_POSTS_PER_SECOND", 1.0, 0.01, 1000.0),
+            post_burst=r.integer("SLACK_POST_BURST", 4, 1, 1000),
+            updates_per_minute=r.integer("SLACK_UPDATES_PER_MINUTE", 50, 1, 60_000),
+            card_coalesce_seconds=r.decimal("SLACK_CARD_COALESCE_SECONDS", 1.0, 0.0, 60.0),
+        ),
     )
     try:
         normalize_database_url(settings.database_url)

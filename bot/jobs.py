@@ -20,7 +20,6 @@ from bot.outbound import Fence, Sender
 from bot.polling import PollOutcome, ProgressFactory, poll_network
 from bot.sla.health import LISTENING_JOB_ID, ListeningHealth
 from bot.sla.watcher import DEADLINES_JOB_ID, TICK, DeadlineWatcher
-from bot.slack.outbox import PublishOutcome, SlackPublisher
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +34,6 @@ class Cycle:
 
     factory: sessionmaker[Session]
     networks: Networks
-    publisher: SlackPublisher
     sender: Sender
     backfill: timedelta
     triage: TriageFn | None = None
@@ -46,54 +44,56 @@ class Cycle:
     route: RouteFn | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     last_run_at: datetime | None = None
-    on_done: Callable[[list[PollOutcome], PublishOutcome], None] | None = None
-    # Runs between polling and publishing: the deadline watcher settles new posts'
-    # deadlines so their cards are posted showing them.
+    on_done: Callable[[list[PollOutcome]], None] | None = None
+    # Wakes the publishing loop (bot.slack.publish_loop) as soon as a network's poll
+    # stored new posts: publishing is not tied to the poll tick.
+    wake: Callable[..., object] | None = None
+    # Runs after a network's poll stored posts, before the loop is woken: the deadline
+    # watcher settles their deadlines so their cards are posted showing them (here, in
+    # the poll's thread, so that the publishing loop goes on draining meanwhile).
     before_publish: Callable[[], object] | None = None
-    # Held while this process stores and publishes posts: a cycle, or posts a network
-    # pushed (`bot.intake`). They wait for each other here.
+    # Held while this process stores posts: a cycle, or posts a network pushed
+    # (`bot.intake`). They wait for each other here; other processes are kept out by the
+    # worker lease (`may_run`).
     guard: threading.Lock = field(default_factory=threading.Lock)
     # Whether this process is the active worker (`Lease.held`); None: always (no lease).
     may_run: Callable[[], bool] | None = None
     # The worker lease's fence, checked where a send to a network is claimed.
     fence: Fence | None = None
 
-    def run(self) -> tuple[list[PollOutcome], PublishOutcome]:
+    def run(self) -> list[PollOutcome]:
         """One cycle, unless another process is the active worker."""
         with self.guard:
             if self.may_run is not None and not self.may_run():
                 log.debug("Another Carethread process is the active worker; skipping")
-                return [], PublishOutcome(error="another process is the active worker")
+                return []
             return self._run()
 
-    def _run(self) -> tuple[list[PollOutcome], PublishOutcome]:
-        """Fetch new posts, then publish whatever is pending (including earlier failures).
+    def _run(self) -> list[PollOutcome]:
+        """Fetch new posts and wake the publishing loop for them.
 
-        Networks are polled side by side, and whatever one brought is published as soon
-        as its poll ends: a network that hangs until its client's timeout delays no
-        other network's posts.
+        Networks are polled side by side, and whatever one brought is handed to the
+        publisher as soon as its poll ends: a network that hangs until its client's
+        timeout delays no other network's posts.
         """
         polled: list[PollOutcome] = []
-        published: PublishOutcome | None = None
         for outcomes in self._poll_side_by_side():
             polled += outcomes
-            round_ = self._publish()
-            published = round_ if published is None else _added(published, round_)
-        if published is None:  # no network at all: still publish what is left over
-            published = self._publish()
+            if any(o.stored for o in outcomes):
+                if self.before_publish is not None and not self.stop.is_set():
+                    self.before_publish()
+                if self.wake is not None:
+                    self.wake()
+        if self.wake is not None:
+            # Also after a poll that found nothing: what failed earlier is tried again.
+            self.wake(new_work=False)
         if not self.stop.is_set():
             # Replies whose sending a crash interrupted: settled (never sent twice) here.
             self.sender.resume_interrupted_sends(self.fence)
         self.last_run_at = datetime.now(UTC)
         if self.on_done:
-            self.on_done(polled, published)
-        return polled, published
-
-    def _publish(self) -> PublishOutcome:
-        # Deadlines first, so a new card is posted already showing its timer.
-        if self.before_publish and not self.stop.is_set():
-            self.before_publish()
-        return self.publisher.publish_pending(self.factory, self.stop)
+            self.on_done(polled)
+        return polled
 
     def _poll_side_by_side(self) -> Iterator[list[PollOutcome]]:
         """Each network's poll outcomes, in the order the polls finish."""
@@ -118,13 +118,6 @@ class Cycle:
             route=self.route,
             embed=self.embed,
         )
-
-
-def _added(earlier: PublishOutcome, later: PublishOutcome) -> PublishOutcome:
-    """Two publishing rounds of one cycle as one: what was posted in both, what is left."""
-    return PublishOutcome(
-        posted=earlier.posted + later.posted, pending=later.pending, error=later.error
-    )
 
 
 @dataclass(frozen=True)
@@ -167,7 +160,7 @@ def start_scheduler(
         "interval",
         seconds=interval_seconds,
         id=POLL_JOB_ID,
-        name="Poll the networks and publish to Slack",
+        name="Poll the networks (the publishing loop posts to Slack)",
         max_instances=1,
         coalesce=True,
         misfire_grace_time=interval_seconds,
