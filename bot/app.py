@@ -234,7 +234,7 @@ class Runtime:
         """This process just became the active worker: poll and publish now, not at the
         next tick (a takeover catches up at once)."""
         if self.publish_loop:
-            self.publish_loop.wake()
+            self.publish_loop.took_over()
         scheduler = self.scheduler
         if scheduler is not None and scheduler.running:
             scheduler.modify_job(POLL_JOB_ID, next_run_time=datetime.now().astimezone())

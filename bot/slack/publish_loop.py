@@ -46,6 +46,7 @@ from bot.slack.publish_state import (
     pause_posts,
     pause_updates,
     paused_channels,
+    release_all_posts,
     remark_card,
     take_due_card,
     updates_paused_until,
@@ -136,6 +137,14 @@ class PublishLoop:
             self._next_backlog_check = 0.0
         self._reset_backoff = True
         self._nudge()
+
+    def took_over(self) -> None:
+        """This process just became the active worker: a former holder's claims are void
+        (see `release_all_posts`), and whatever waits is published now."""
+        released = release_all_posts(self.factory)
+        if released:
+            log.info("Took over %d post(s) a former worker had claimed", released)
+        self.wake()
 
     def mark_card(self, case_id: int) -> None:
         """The case's card is out of date: update it once the coalescing window passed."""

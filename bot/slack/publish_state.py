@@ -4,8 +4,9 @@ claims on posts being published, cards waiting for an update, backlog notices.
 Claims: a publisher takes the next post with a short lease (`slack_claimed_until`); on
 PostgreSQL the candidate row is locked with `FOR UPDATE SKIP LOCKED`, so two publishers
 never wait for each other and never take the same post; on SQLite the conditional UPDATE
-does the same (the database has one writer at a time). A crashed publisher's lease runs
-out and the post is taken again — after looking in Slack for it (bot.slack.outbox).
+does the same (the database has one writer at a time). A crashed publisher's claim runs
+out, or is dropped when another worker takes the lease, and the post is taken again —
+after looking in Slack for it (bot.slack.outbox).
 """
 
 from __future__ import annotations
@@ -143,6 +144,21 @@ def claim_next_post(
 def release_post(factory: sessionmaker[Session], post_id: int) -> None:
     with session_scope(factory) as session:
         session.execute(update(Post).where(Post.id == post_id).values(slack_claimed_until=None))
+
+
+def release_all_posts(factory: sessionmaker[Session]) -> int:
+    """Forget every claim: called by a worker that just took the lease. Only the active
+    worker publishes, and the lease changes hands only after the last holder's calls have
+    timed out (it claims only with time left for a call) or when it is known dead, so the
+    claims left are a former holder's. Their posts are looked for in Slack before posting
+    again, as after any unknown outcome."""
+    with session_scope(factory) as session:
+        done = session.execute(
+            update(Post)
+            .where(Post.slack_claimed_until.is_not(None))
+            .values(slack_claimed_until=None)
+        )
+        return int(done.rowcount or 0)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
