@@ -160,7 +160,7 @@ def test_a_rate_limit_pause_holds_for_a_second_process_on_the_same_database(
             assert len(_post_requests(sandbox)) == calls_before, "posted during the pause"
             time.sleep(0.05)
         # The pause over, either process may post it; one does, once.
-        sandbox.slack.wait_for(lambda: other.step() is not None and len(sandbox.roots()), 3)
+        sandbox.slack.wait_for(lambda: other.step() is not None and len(sandbox.roots()), 15)
     finally:
         engine.dispose()
     time.sleep(0.3)
