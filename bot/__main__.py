@@ -1,8 +1,13 @@
-"""Command line: `python -m bot [run | demo | db upgrade | triage]`."""
+"""Command line: `python -m bot [run | web | worker | demo | db upgrade | triage]`.
+
+`run` (the default) is the whole bot in one process; `web` serves Slack and webhooks only
+(run as many as you like); `worker` polls, publishes, chases deadlines and sends reports
+while it holds the worker lease (run one, or two for a standby). See docs/readme/scale.md."""
 
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import logging
 import signal
 import sys
@@ -19,7 +24,14 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m bot", description="Carethread: X mentions as Slack threads."
     )
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="run the bot: Slack app + scheduler (the default)")
+    commands.add_parser("run", help="run the bot: Slack app + worker in one process (the default)")
+    commands.add_parser(
+        "web", help="serve Slack and the networks' webhooks only (stateless; run any number)"
+    )
+    commands.add_parser(
+        "worker",
+        help="poll, publish, deadlines, reports (one active at a time; others stand by)",
+    )
     demo = commands.add_parser(
         "demo",
         help="the whole product on local stand-ins, clicked through in a local web page; "
@@ -66,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         if args.command == "triage":
             return _triage()
-        return _run()
+        return _run(args.command or "run")
     except ConfigError as exc:
         for problem in exc.problems:
             print(f"Configuration error: {problem}", file=sys.stderr)
@@ -92,7 +104,7 @@ def _triage() -> int:
     return triage_main([], sys.stdin, sys.stdout, sys.stderr, load_triage_config())
 
 
-def _run() -> int:
+def _run(command: str) -> int:
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -104,16 +116,19 @@ def _run() -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
-    from bot.app import StartupError, build_runtime
+    from bot.app import Role, StartupError, build_runtime
     from bot.progress import backfill_progress
     from storage.db import SchemaOutOfDate
 
     try:
-        runtime = build_runtime(settings, progress_factory=backfill_progress)
+        role = Role.ALL if command == "run" else Role(command)
+        runtime = build_runtime(settings, progress_factory=backfill_progress, role=role)
     except (StartupError, SchemaOutOfDate) as exc:
         print(f"Cannot start: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     stop = threading.Event()
+    # `kill -USR1 <pid>` prints every thread's stack to stderr: what a stuck process is doing.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     # Hosts send SIGTERM before stopping a process; Ctrl-C sends SIGINT.
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -60,6 +60,19 @@ class EscalationTeam:
 
 
 @dataclass(frozen=True)
+class PublishingSettings:
+    """Slack's pace, which the publishing loop keeps (bot.slack.publish_loop)."""
+
+    # Slack allows about one message per second per channel, with short bursts.
+    posts_per_second: float = 1.0
+    post_burst: int = 4
+    # chat.update is Tier 3 (about 50 a minute).
+    updates_per_minute: int = 50
+    # Changes of one card within this window become one chat.update.
+    card_coalesce_seconds: float = 1.0
+
+
+@dataclass(frozen=True)
 class Settings:
     slack_bot_token: str
     slack_signing_secret: str
@@ -73,6 +86,8 @@ class Settings:
     slack_default_language: str = "en"
     database_url: str = DEFAULT_DATABASE_URL
     poll_interval_seconds: int = 30
+    # The worker lease: a standby worker takes over within this long of the leader's death.
+    worker_lease_seconds: int = 15
     backfill_hours: int = 24
     port: int = 3000
     # Answering (approval and escalation).
@@ -90,6 +105,8 @@ class Settings:
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
     # Which channel each case goes to (the policy file's [routing]; bot.routing).
     routing: RoutingConfig = field(default_factory=RoutingConfig)
+    # How fast the publishing loop posts and updates cards.
+    publishing: PublishingSettings = field(default_factory=PublishingSettings)
 
     @property
     def socket_mode(self) -> bool:
@@ -341,6 +358,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         networks=_networks(r),
         database_url=r.raw("DATABASE_URL") or DEFAULT_DATABASE_URL,
         poll_interval_seconds=r.integer("POLL_INTERVAL_SECONDS", 30, 1, 86_400),
+        worker_lease_seconds=r.integer("WORKER_LEASE_SECONDS", 15, 2, 600),
         backfill_hours=r.integer("BACKFILL_HOURS", 24, 0, 24 * 7),
         port=r.integer("PORT", 3000, 1, 65_535),
         approver_user_ids=frozenset(approvers),
@@ -353,6 +371,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sla=_sla_policy(r, triage),
         metrics=read_metrics_settings(r),
         routing=_routing(r, triage),
+        publishing=PublishingSettings(
+            posts_per_second=r.decimal("SLACK_POSTS_PER_SECOND", 1.0, 0.01, 1000.0),
+            post_burst=r.integer("SLACK_POST_BURST", 4, 1, 1000),
+            updates_per_minute=r.integer("SLACK_UPDATES_PER_MINUTE", 50, 1, 60_000),
+            card_coalesce_seconds=r.decimal("SLACK_CARD_COALESCE_SECONDS", 1.0, 0.0, 60.0),
+        ),
     )
     try:
         normalize_database_url(settings.database_url)

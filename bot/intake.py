@@ -4,10 +4,13 @@ thread.
 A webhook handler answers the network at once and `submit`s the rest: a piece of work
 that returns the posts (after whatever reading the payload left out). One worker thread
 runs the work in order, then stores the posts with the poll's own steps
-(`upsert_brand`, `ingest_posts` with triage) and publishes to Slack — under the poll
-cycle's locks (in this process it waits for a running cycle, and a cycle waits for it),
-so a post delivered by webhook while the poll fetches it too is stored once, in one
-case, and published once. The store's unique key keeps it one post even without them.
+(`upsert_brand`, `ingest_posts` with triage). In this process it waits for a running poll
+cycle and a cycle waits for it (`Cycle.guard`). Across processes nothing is locked:
+storing is idempotent — the store's unique key keeps a post delivered by webhook while
+the poll fetches it too one post (a concurrent insert of the same post is skipped in its
+savepoint). Publishing to Slack is the active worker's alone: here only when this process
+holds the worker lease (`may_publish`); otherwise (a web process, a standby) the worker's
+next publishing round takes the stored posts.
 
 The queue is in memory: work queued when the process stops is not lost for good, because
 the polls read the same posts (the catch-up after downtime).
@@ -18,18 +21,16 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-import time
 from collections.abc import Callable
 from itertools import groupby
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest import RouteFn, TriageFn, ingest_posts, upsert_brand
-from bot.jobs import POLL_JOB_ID
 from bot.knowledge.embeddings import EmbedFn
 from bot.networks.base import FetchedPost, NetworkError
 from bot.networks.registry import NetworkNotConfigured, Networks, PushedWork
-from storage.db import exclusive, session_scope
+from storage.db import session_scope
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +38,6 @@ log = logging.getLogger(__name__)
 QUEUE_SIZE = 1000
 # Deliveries stored together at most, when a burst queued up.
 BATCH_SIZE = 100
-# How long stored posts wait for the poll cycle's lock before being stored without it
-# (the cycle then publishes them).
-LOCK_WAIT_SECONDS = 30.0
-LOCK_RETRY_SECONDS = 0.2
 
 
 class WebhookIntake:
@@ -55,7 +52,7 @@ class WebhookIntake:
         triage: TriageFn | None = None,
         route: RouteFn | None = None,
         embed: EmbedFn | None = None,
-        lock_wait: float = LOCK_WAIT_SECONDS,
+        may_publish: Callable[[], bool] | None = None,
     ):
         self.factory = factory
         self.networks = networks
@@ -66,7 +63,8 @@ class WebhookIntake:
         # Routing decides new cases' channels exactly as for polled posts.
         self.route = route
         self.embed = embed
-        self.lock_wait = lock_wait
+        # Whether this process is the active worker (`Lease.held`); None: always.
+        self.may_publish = may_publish
         self.stop_event = threading.Event()
         self._queue: queue.Queue[PushedWork] = queue.Queue(maxsize=QUEUE_SIZE)
         self._thread = threading.Thread(target=self._run, name="webhook-intake", daemon=True)
@@ -117,22 +115,15 @@ class WebhookIntake:
                 log.exception("Webhook posts could not be stored; polling catches up")
 
     def take(self, posts: list[FetchedPost]) -> int:
-        """Store `posts` as a poll would, then publish; returns how many were new."""
+        """Store `posts` as a poll would, then publish them if this process is the active
+        worker; returns how many were new."""
         if not posts:
             return 0
-        deadline = time.monotonic() + self.lock_wait
-        while True:
-            with self.guard, exclusive(self.factory.kw["bind"], POLL_JOB_ID) as mine:
-                if mine:
-                    stored = self._store(posts)
-                    if stored:
-                        self.publish(self.stop_event)
-                    return stored
-            if time.monotonic() >= deadline or self.stop_event.wait(LOCK_RETRY_SECONDS):
-                break
-        log.info("Another process is polling: storing webhook posts now, it publishes them")
         with self.guard:
-            return self._store(posts)
+            stored = self._store(posts)
+            if stored and (self.may_publish is None or self.may_publish()):
+                self.publish(self.stop_event)
+        return stored
 
     def _store(self, posts: list[FetchedPost]) -> int:
         stored = 0

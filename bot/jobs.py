@@ -16,12 +16,10 @@ from bot.ingest import RouteFn, TriageFn
 from bot.knowledge.embeddings import EmbedFn
 from bot.networks.base import Network
 from bot.networks.registry import Networks
-from bot.outbound import Sender
+from bot.outbound import Fence, Sender
 from bot.polling import PollOutcome, ProgressFactory, poll_network
 from bot.sla.health import LISTENING_JOB_ID, ListeningHealth
 from bot.sla.watcher import DEADLINES_JOB_ID, TICK, DeadlineWatcher
-from bot.slack.outbox import PublishOutcome, SlackPublisher
-from storage.db import exclusive
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +34,6 @@ class Cycle:
 
     factory: sessionmaker[Session]
     networks: Networks
-    publisher: SlackPublisher
     sender: Sender
     backfill: timedelta
     triage: TriageFn | None = None
@@ -47,51 +44,56 @@ class Cycle:
     route: RouteFn | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     last_run_at: datetime | None = None
-    on_done: Callable[[list[PollOutcome], PublishOutcome], None] | None = None
-    # Runs between polling and publishing: the deadline watcher settles new posts'
-    # deadlines so their cards are posted showing them.
+    on_done: Callable[[list[PollOutcome]], None] | None = None
+    # Wakes the publishing loop (bot.slack.publish_loop) as soon as a network's poll
+    # stored new posts: publishing is not tied to the poll tick.
+    wake: Callable[..., object] | None = None
+    # Runs after a network's poll stored posts, before the loop is woken: the deadline
+    # watcher settles their deadlines so their cards are posted showing them (here, in
+    # the poll's thread, so that the publishing loop goes on draining meanwhile).
     before_publish: Callable[[], object] | None = None
-    # Held while this process stores and publishes posts: a cycle, or posts a network
-    # pushed (`bot.intake`). They wait for each other here; other processes are kept out
-    # by the lock below, and skip.
+    # Held while this process stores posts: a cycle, or posts a network pushed
+    # (`bot.intake`). They wait for each other here; other processes are kept out by the
+    # worker lease (`may_run`).
     guard: threading.Lock = field(default_factory=threading.Lock)
+    # Whether this process is the active worker (`Lease.held`); None: always (no lease).
+    may_run: Callable[[], bool] | None = None
+    # The worker lease's fence, checked where a send to a network is claimed.
+    fence: Fence | None = None
 
-    def run(self) -> tuple[list[PollOutcome], PublishOutcome]:
-        """One cycle, unless another process is running one on the same database."""
-        with self.guard, exclusive(self.factory.kw["bind"], POLL_JOB_ID) as mine:
-            if not mine:
-                log.info("Another Carethread process is polling this database; skipping")
-                return [], PublishOutcome(error="another process is polling")
+    def run(self) -> list[PollOutcome]:
+        """One cycle, unless another process is the active worker."""
+        with self.guard:
+            if self.may_run is not None and not self.may_run():
+                log.debug("Another Carethread process is the active worker; skipping")
+                return []
             return self._run()
 
-    def _run(self) -> tuple[list[PollOutcome], PublishOutcome]:
-        """Fetch new posts, then publish whatever is pending (including earlier failures).
+    def _run(self) -> list[PollOutcome]:
+        """Fetch new posts and wake the publishing loop for them.
 
-        Networks are polled side by side, and whatever one brought is published as soon
-        as its poll ends: a network that hangs until its client's timeout delays no
-        other network's posts.
+        Networks are polled side by side, and whatever one brought is handed to the
+        publisher as soon as its poll ends: a network that hangs until its client's
+        timeout delays no other network's posts.
         """
         polled: list[PollOutcome] = []
-        published: PublishOutcome | None = None
         for outcomes in self._poll_side_by_side():
             polled += outcomes
-            round_ = self._publish()
-            published = round_ if published is None else _added(published, round_)
-        if published is None:  # no network at all: still publish what is left over
-            published = self._publish()
+            if any(o.stored for o in outcomes):
+                if self.before_publish is not None and not self.stop.is_set():
+                    self.before_publish()
+                if self.wake is not None:
+                    self.wake()
+        if self.wake is not None:
+            # Also after a poll that found nothing: what failed earlier is tried again.
+            self.wake(new_work=False)
         if not self.stop.is_set():
             # Replies whose sending a crash interrupted: settled (never sent twice) here.
-            self.sender.resume_interrupted_sends()
+            self.sender.resume_interrupted_sends(self.fence)
         self.last_run_at = datetime.now(UTC)
         if self.on_done:
-            self.on_done(polled, published)
-        return polled, published
-
-    def _publish(self) -> PublishOutcome:
-        # Deadlines first, so a new card is posted already showing its timer.
-        if self.before_publish and not self.stop.is_set():
-            self.before_publish()
-        return self.publisher.publish_pending(self.factory, self.stop)
+            self.on_done(polled)
+        return polled
 
     def _poll_side_by_side(self) -> Iterator[list[PollOutcome]]:
         """Each network's poll outcomes, in the order the polls finish."""
@@ -118,13 +120,6 @@ class Cycle:
         )
 
 
-def _added(earlier: PublishOutcome, later: PublishOutcome) -> PublishOutcome:
-    """Two publishing rounds of one cycle as one: what was posted in both, what is left."""
-    return PublishOutcome(
-        posted=earlier.posted + later.posted, pending=later.pending, error=later.error
-    )
-
-
 @dataclass(frozen=True)
 class ScheduledJob:
     """A job beside the poll cycle (reports, spike checks): what, and when, as APScheduler
@@ -142,14 +137,16 @@ def start_scheduler(
     deadlines: DeadlineWatcher | None = None,
     listening: ListeningHealth | None = None,
     jobs: Sequence[ScheduledJob] = (),
+    may_run: Callable[[], bool] | None = None,
 ) -> BackgroundScheduler:
     """One scheduler: the poll job, the deadline watcher, listening health, then `jobs`
     (reports, spike checks); each at most one run at a time, missed runs coalesced, each
-    with its own DB sessions."""
+    with its own DB sessions. With `may_run` (the worker lease), every job runs only while
+    it says yes: a standby worker's scheduler ticks and does nothing."""
     scheduler = BackgroundScheduler(timezone=UTC)
     for job in jobs:
         scheduler.add_job(
-            job.run,
+            only_when(may_run, job.run),
             id=job.id,
             name=job.name,
             max_instances=1,
@@ -163,7 +160,7 @@ def start_scheduler(
         "interval",
         seconds=interval_seconds,
         id=POLL_JOB_ID,
-        name="Poll the networks and publish to Slack",
+        name="Poll the networks (the publishing loop posts to Slack)",
         max_instances=1,
         coalesce=True,
         misfire_grace_time=interval_seconds,
@@ -171,19 +168,36 @@ def start_scheduler(
         replace_existing=True,
     )
     if deadlines is not None:
-        make_deadline_job(scheduler, deadlines)
+        make_deadline_job(scheduler, deadlines, may_run)
     if listening is not None:
-        make_listening_job(scheduler, listening, interval_seconds)
+        make_listening_job(scheduler, listening, interval_seconds, may_run)
     scheduler.start()
     return scheduler
 
 
-def make_deadline_job(scheduler: BackgroundScheduler, watcher: DeadlineWatcher) -> None:
+def only_when(
+    may_run: Callable[[], bool] | None, work: Callable[[], object]
+) -> Callable[[], object]:
+    """`work`, run only while `may_run()` says yes (always without it)."""
+    if may_run is None:
+        return work
+
+    def gated() -> object:
+        return work() if may_run() else None
+
+    return gated
+
+
+def make_deadline_job(
+    scheduler: BackgroundScheduler,
+    watcher: DeadlineWatcher,
+    may_run: Callable[[], bool] | None = None,
+) -> None:
     """The deadline watcher, every `TICK`: one indexed query finds the cases whose next look
     (a reminder point or deadline) has come; nothing else is read."""
     seconds = int(TICK.total_seconds())
     scheduler.add_job(
-        watcher.run,
+        only_when(may_run, watcher.run),
         "interval",
         seconds=seconds,
         id=DEADLINES_JOB_ID,
@@ -197,12 +211,15 @@ def make_deadline_job(scheduler: BackgroundScheduler, watcher: DeadlineWatcher) 
 
 
 def make_listening_job(
-    scheduler: BackgroundScheduler, health: ListeningHealth, interval_seconds: int
+    scheduler: BackgroundScheduler,
+    health: ListeningHealth,
+    interval_seconds: int,
+    may_run: Callable[[], bool] | None = None,
 ) -> None:
     """Listening health, once per poll interval: alerts admins when listening stops and
     when it recovers."""
     scheduler.add_job(
-        health.run,
+        only_when(may_run, health.run),
         "interval",
         seconds=interval_seconds,
         id=LISTENING_JOB_ID,

@@ -7,15 +7,23 @@ The protocol, all conditional UPDATEs (correct on SQLite and PostgreSQL):
 3. the outcome is written only if the claim is still ours: posted, or failed (the claim is
    released so Retry can claim again).
 A dropped connection leaves the outcome unknown: we look on the network before deciding.
-A process that died mid-send leaves a claim with no outcome; after `SEND_LEASE`
-`resume_interrupted_sends` looks on the network and marks it posted, or sends it (once),
-or leaves it for the next cycle when the network cannot be asked. Never a double post,
-never a lost approval. Networks with an idempotency key get the draft's stable key too.
+A process that died mid-send leaves a claim with no outcome; once its claimant is known
+dead (`bot.registry`: killed on this machine, stopped, or silent for a minute) or after
+`SEND_LEASE`, `resume_interrupted_sends` looks on the network and marks it posted, or
+sends it (once), or leaves it for the next cycle when the network cannot be asked. Never
+a double post, never a lost approval. Networks with an idempotency key get the draft's
+stable key too.
+
+The claim names its process (`send_claimed_by`) and, when the worker makes it, checks
+the worker lease's fence in the same transaction: a worker that lost the lease claims
+nothing. On PostgreSQL the draft row is claimed `FOR UPDATE SKIP LOCKED`, so concurrent
+claimers pass each other instead of queueing on the row.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -40,6 +48,15 @@ log = logging.getLogger(__name__)
 # Longer than any network call may take (clients time out after 25 s at most): a claim
 # older than this with no outcome belongs to a sender that died.
 SEND_LEASE = timedelta(minutes=2)
+# An approval whose send was never claimed (the process died between the two): the click's
+# own listener claims it within seconds; after this the next cycle does. Taking it early is
+# safe (the claim is a compare-and-set: whoever claims first sends, once), only untidy.
+UNCLAIMED_WAIT = timedelta(seconds=30)
+
+# In the claim's transaction: may this process claim sends? (the worker lease's fence)
+Fence = Callable[[Session], bool]
+# Whether the process that made a claim is known to be dead (`ProcessRegistry.is_dead`).
+IsDead = Callable[[Session, str | None], bool]
 
 
 class SendOutcome(Enum):
@@ -84,15 +101,22 @@ class Sender:
         networks: Networks,
         reporter: SendReporter,
         lease: timedelta = SEND_LEASE,
+        *,
+        process_id: str | None = None,
+        is_dead: IsDead | None = None,
     ):
         self.factory = factory
         self.networks = networks
         self.reporter = reporter
         self.lease = lease
+        # Who this process is (bot.registry), written on each claim it makes.
+        self.process_id = process_id
+        self.is_dead = is_dead
 
-    def send(self, draft_id: int) -> SendOutcome:
-        """Send an approved draft unless someone else is sending it or it was settled."""
-        claim = self._claim(draft_id)
+    def send(self, draft_id: int, fence: Fence | None = None) -> SendOutcome:
+        """Send an approved draft unless someone else is sending it or it was settled;
+        with `fence`, only while it holds (the worker's sends)."""
+        claim = self._claim(draft_id, fence)
         if claim is None:
             return SendOutcome.NOT_MINE
         try:
@@ -116,35 +140,61 @@ class Sender:
             return self._record_failure(claim, exc.reason)
         return self._record_success(claim, sent)
 
-    def resume_interrupted_sends(self) -> int:
+    def resume_interrupted_sends(self, fence: Fence | None = None) -> int:
         """Settle approved drafts whose sender died; returns how many were settled.
 
-        Called on every poll cycle, so a restart settles them within one interval.
+        Called on every poll cycle, so a restart settles them within one interval: a
+        claimed send at once when the registry knows its sender died, else after the send
+        lease; an approval never claimed after `UNCLAIMED_WAIT`.
         """
-        cutoff = utcnow() - self.lease
+        now = utcnow()
+        cutoff = now - self.lease
+        unclaimed_cutoff = now - min(self.lease, UNCLAIMED_WAIT)
         with session_scope(self.factory) as session:
             rows = session.execute(
-                select(Draft.id, Draft.send_started_at).where(
+                select(Draft.id, Draft.send_started_at, Draft.send_claimed_by).where(
                     Draft.status == DraftStatus.APPROVED,
                     or_(
-                        Draft.send_started_at < cutoff,
+                        Draft.send_started_at.is_not(None),
                         # Approved, but the process died before it claimed the send.
-                        and_(Draft.send_started_at.is_(None), Draft.approved_at < cutoff),
+                        Draft.approved_at < unclaimed_cutoff,
                     ),
                 )
             ).all()
+            due = [
+                (draft_id, started_at)
+                for draft_id, started_at, claimant in rows
+                if started_at is None
+                or started_at < cutoff
+                or (self.is_dead is not None and self.is_dead(session, claimant))
+            ]
         settled = 0
-        for draft_id, started_at in rows:
+        for draft_id, started_at in due:
             if started_at is None:
-                settled += self.send(draft_id) is not SendOutcome.NOT_MINE
+                settled += self.send(draft_id, fence) is not SendOutcome.NOT_MINE
             else:
-                settled += self._settle(draft_id)
+                settled += self._settle(draft_id, fence)
         return settled
 
     # -- the protocol's steps -----------------------------------------------------------
-    def _claim(self, draft_id: int) -> _Claim | None:
+    def _claim(self, draft_id: int, fence: Fence | None) -> _Claim | None:
         started = utcnow()
         with session_scope(self.factory) as session:
+            if fence is not None and not fence(session):
+                log.info("Draft %s: not the active worker; leaving the send to it", draft_id)
+                return None
+            # PostgreSQL: a row another claimer is working on is passed over, not waited for.
+            free = session.scalar(
+                select(Draft.id)
+                .where(
+                    Draft.id == draft_id,
+                    Draft.status == DraftStatus.APPROVED,
+                    Draft.send_started_at.is_(None),
+                )
+                .with_for_update(skip_locked=True)
+            )
+            if free is None:
+                return None
             claimed = compare_and_set(
                 session,
                 Draft,
@@ -153,7 +203,11 @@ class Sender:
                     Draft.status == DraftStatus.APPROVED,
                     Draft.send_started_at.is_(None),
                 ],
-                dict(send_started_at=started, send_attempts=Draft.send_attempts + 1),
+                dict(
+                    send_started_at=started,
+                    send_attempts=Draft.send_attempts + 1,
+                    send_claimed_by=self.process_id,
+                ),
             )
             if not claimed:
                 return None
@@ -187,7 +241,7 @@ class Sender:
             ),
         )
 
-    def _settle(self, draft_id: int) -> bool:
+    def _settle(self, draft_id: int, fence: Fence | None = None) -> bool:
         with session_scope(self.factory) as session:
             draft = session.get_one(Draft, draft_id)
             if draft.status != DraftStatus.APPROVED or draft.send_started_at is None:
@@ -223,7 +277,7 @@ class Sender:
         if not released:
             return False
         log.info("Draft %s was not sent after an interrupted send; sending it now", draft_id)
-        return self.send(draft_id) is not SendOutcome.NOT_MINE
+        return self.send(draft_id, fence) is not SendOutcome.NOT_MINE
 
     def _record_success(
         self, claim: _Claim, sent: SentReply, *, reconciled: bool = False

@@ -1,5 +1,7 @@
-"""The HTTP front: Slack's `POST /slack/events`, `GET /healthz`, Prometheus's `GET /metrics`
-and the networks' webhooks (e.g. `GET/POST /webhooks/meta`), served by waitress.
+"""The HTTP front: Slack's `POST /slack/events`, the health checks (`GET /livez`: the process
+answers; `GET /readyz`: ready for its role's work; `GET /healthz`: as before roles
+existed), Prometheus's `GET /metrics` and the networks' webhooks (e.g. `GET/POST
+/webhooks/meta`), served by waitress.
 
 waitress is a production WSGI server (pure Python, threads), unlike Bolt's
 development server. In Socket Mode `/slack/events` is not served; the rest is. Every
@@ -35,19 +37,27 @@ def make_wsgi_app(
     *,
     metrics: WSGIApp | None = None,
     webhooks: Mapping[str, WSGIApp] | None = None,
+    liveness: HealthCheck | None = None,
+    readiness: HealthCheck | None = None,
 ) -> WSGIApp:
-    """`/healthz`, `/metrics` (Prometheus, when given), `slack` (Bolt's WSGI adapter, None in
-    Socket Mode) behind the guard, and `webhooks`: path → the app of a network's webhook
-    (they check their own signatures)."""
+    """`/healthz` (`health`), `/livez` and `/readyz` (`liveness`, `readiness`; by default
+    "answers" and `health`), `/metrics` (Prometheus, when given), `slack` (Bolt's WSGI
+    adapter, None in Socket Mode or in a worker) behind the guard, and `webhooks`: path →
+    the app of a network's webhook (they check their own signatures)."""
     guarded = guard_slack(slack, SignatureVerifier(signing_secret)) if slack else None
     routes = dict(webhooks or {})
+    checks: dict[str, HealthCheck] = {
+        "/healthz": health,
+        "/livez": liveness or (lambda: (True, {})),
+        "/readyz": readiness or health,
+    }
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == "/metrics" and metrics is not None and method in {"GET", "HEAD"}:
             return metrics(environ, start_response)
-        if path == "/healthz" and method in {"GET", "HEAD"}:
-            healthy, details = health()
+        if path in checks and method in {"GET", "HEAD"}:
+            healthy, details = checks[path]()
             body = json.dumps({"ok": healthy, **details}).encode()
             status = "200 OK" if healthy else "503 Service Unavailable"
             start_response(

@@ -29,6 +29,21 @@ class EnvReader:
         """Whether any of `names` has a value: a network is enabled by configuring it."""
         return any(self.raw(name) is not None for name in names)
 
+    def decimal(self, name: str, default: float, low: float, high: float) -> float:
+        """A number that may have a fraction (0.5 messages per second)."""
+        value = self.raw(name)
+        if value is None:
+            return default
+        try:
+            number = float(value)
+        except ValueError:
+            self.problems.append(f"{name} must be a number, got {value!r}.")
+            return default
+        if not low <= number <= high:
+            self.problems.append(f"{name} must be between {low:g} and {high:g}, got {number:g}.")
+            return default
+        return number
+
     def required(self, name: str, what: str) -> str:
         value = self.raw(name)
         if value is None:

@@ -119,6 +119,9 @@ def play_agent_story(
     """Claim the case as `agent`, draft `text` as a public reply, approve it as `approver`
     from their DM, pausing `pause` seconds between steps so a person can follow along."""
     claim(slack, bot_url, channel, case_ts, agent)
+    # As a person would: see the card say the case is theirs (cards are re-rendered at
+    # most once a second, so a quicker story would skip that state).
+    slack.wait_for(lambda: f"<@{agent}>" in card_status(slack, channel, case_ts), WAIT_SECONDS)
     time.sleep(pause)
     modal = open_draft_modal(slack, bot_url, channel, case_ts, agent)
     time.sleep(pause)

@@ -22,6 +22,7 @@ from typing import Any
 from rich.console import Console, Group
 from rich.live import Live
 from rich.text import Text
+from sqlalchemy import func, select
 
 from bot.app import Runtime, build_runtime
 from bot.config import load_settings
@@ -37,7 +38,8 @@ from sandbox.web.networks import Persona, XPanel
 from sandbox.web.screens import Person
 from sandbox.web.server import WebServer
 from sandbox.x_api import XStandIn
-from storage.db import make_engine, upgrade
+from storage.db import make_engine, session_scope, upgrade
+from storage.models import Post
 
 SAMPLES = Path(__file__).parent / "data" / "sample_posts.json"
 CHANNEL = "C0DEMOCARE"
@@ -398,6 +400,20 @@ def slack_message_count(world: DemoWorld) -> int:
     return len(roots) + sum(len(world.slack.thread(CHANNEL, r["ts"])) for r in roots)
 
 
+def published_post_count(world: DemoWorld, network: str = "x") -> int:
+    """A network's customer posts already in Slack (the publishing loop posts at Slack's
+    pace, so the channel fills after the posts are stored)."""
+    with session_scope(world.runtime.factory) as session:
+        return int(
+            session.scalar(
+                select(func.count(Post.id)).where(
+                    Post.slack_ts.is_not(None), Post.network == network
+                )
+            )
+            or 0
+        )
+
+
 def run_demo(
     speed: float = 1.0,
     once: bool = False,
@@ -464,7 +480,7 @@ def run_demo(
     def finished() -> bool:
         story_over = runner.state() == "done" or bool(runner.failures)
         replies_done = len(brand_replies(world)) >= len(STORIES) or bool(runner.failures)
-        all_in_slack = slack_message_count(world) >= len(world.samples["posts"])
+        all_in_slack = published_post_count(world) >= len(world.samples["posts"])
         if all_in_slack and story_over and replies_done:
             return True
         if time.monotonic() > give_up_at:  # say what never happened, rather than hang

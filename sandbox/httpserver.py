@@ -66,6 +66,9 @@ class Fault:
     hits: int = 0  # how many requests it has answered (or delayed) so far
     # Set: the request is held until this event is set (at most HOLD_LIMIT seconds).
     until: threading.Event | None = None
+    # The request is performed first (the server commits), and only its answer is
+    # delayed or held: a server slow to answer something it already did.
+    after_commit: bool = False
 
 
 Observer = Callable[[dict[str, Any]], None]
@@ -205,6 +208,20 @@ class StandInServer:
             self._faults.append(Fault(matches, None, 0.0, times, until=release))
         self.changed({"kind": "fault_added"})
 
+    def answer_late(
+        self,
+        matches: Callable[[Request], bool],
+        release: threading.Event,
+        *,
+        times: int = 1,
+    ) -> None:
+        """The next `times` matching requests are performed at once (committed), then their
+        answers are held until `release` is set (at most HOLD_LIMIT seconds): the client
+        waits for an answer about something that already happened."""
+        with self.lock:
+            self._faults.append(Fault(matches, None, 0.0, times, until=release, after_commit=True))
+        self.changed({"kind": "fault_added"})
+
     def clear_faults(self) -> None:
         with self.lock:
             self._faults.clear()
@@ -228,6 +245,13 @@ class StandInServer:
     def dispatch(self, request: Request) -> Response:
         raise NotImplementedError
 
+    @staticmethod
+    def _wait(fault: Fault) -> None:
+        if fault.delay:
+            time.sleep(fault.delay)
+        if fault.until is not None:
+            fault.until.wait(HOLD_LIMIT)
+
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
         split = urlsplit(handler.path)
         length = int(handler.headers.get("Content-Length") or 0)
@@ -241,14 +265,15 @@ class StandInServer:
         with self.lock:
             self.requests.append(request)
         fault = self._take_fault(request)
-        if fault and fault.delay:
-            time.sleep(fault.delay)
-        if fault and fault.until is not None:
-            fault.until.wait(HOLD_LIMIT)
+        late = fault is not None and fault.after_commit
+        if fault and not late:
+            self._wait(fault)
         try:
             response = fault.response if fault and fault.response else self.dispatch(request)
         except Exception as exc:  # a stand-in bug should look like a server error, loudly
             response = Response(500, {"error": f"stand-in crashed: {exc!r}"})
+        if fault and late:
+            self._wait(fault)
         request.status = response.status
         watch = self.watch_writes
         if watch is not None and 200 <= response.status < 300 and watch(request):

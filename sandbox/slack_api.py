@@ -30,6 +30,7 @@ from sandbox import slack_payloads as payloads
 from sandbox.httpserver import Request, Response, StandInServer
 from sandbox.slack_blocks_rules import error_body
 from sandbox.slack_files import FileStore
+from sandbox.slack_rate import PostingLimits
 from sandbox.slack_views import TRIGGER_TTL, ViewStore
 from sandbox.slack_workspace import SlackError, Workspace, flag, ts_key
 
@@ -115,6 +116,8 @@ class SlackStandIn(StandInServer):
         self._response_targets: dict[str, _ResponseTarget] = {}
         self.socket_mode: EnvelopeDelivery | None = None
         self._event_ids = 0
+        # Slack's posting rate (429 + Retry-After beyond it), from the environment.
+        self.limits = PostingLimits.from_env()
 
     @property
     def base_url(self) -> str:
@@ -183,6 +186,11 @@ class SlackStandIn(StandInServer):
         args = parse_args(request)
         try:
             self._authenticate(request, args)
+            retry_after = self.limits.retry_after(method, str(args.get("channel", "")))
+            if retry_after is not None:
+                return Response(
+                    429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
+                )
             with self.lock:
                 self._check_images(method, args)
                 return Response(200, {"ok": True, **handler(args)})

@@ -6,8 +6,6 @@ success and rolls back on any exception.
 
 from __future__ import annotations
 
-import fcntl
-import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import CursorResult, Engine, create_engine, event, text, update
+from sqlalchemy import CursorResult, Engine, create_engine, event, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
@@ -115,44 +113,6 @@ def compare_and_set(
     )
     # An UPDATE's result is a CursorResult, which carries the matched row count.
     return bool(cast(CursorResult[Any], result).rowcount)
-
-
-@contextmanager
-def exclusive(engine: Engine, name: str) -> Iterator[bool]:
-    """Try to become the only holder of `name` across processes; yields whether we are.
-
-    During a rolling deploy the old and the new process run side by side: this keeps
-    their poll cycles from publishing the same post twice. PostgreSQL: an advisory
-    lock. SQLite: a lock file beside the database (same machine by nature).
-    """
-    if engine.dialect.name == "postgresql":
-        key = zlib.crc32(name.encode())
-        with engine.connect() as connection:
-            got = bool(
-                connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
-            )
-            connection.commit()
-            try:
-                yield got
-            finally:
-                if got:
-                    connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                    connection.commit()
-        return
-    database = engine.url.database
-    if not database or database == ":memory:":
-        yield True
-        return
-    with open(f"{database}.{name}.lock", "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _alembic_config(engine: Engine) -> Config:

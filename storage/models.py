@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -152,6 +153,9 @@ class Case(Base):
     # (NULL: nothing runs), and what its targets showed when it last looked (for the card).
     sla_next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     sla_state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The card shows something out of date since then; the publishing loop re-renders it
+    # once per coalescing window (bot.slack.publish_loop), not once per change.
+    card_dirty_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     customer: Mapped[Customer] = relationship(lazy="joined")
     brand: Mapped[BrandAccount] = relationship(lazy="joined")
@@ -172,6 +176,14 @@ class Post(Base):
         Index("ix_post_created_at", "created_at"),
         # A case's posts in a time range (the per-agent waits, bot.metrics.aggregates).
         Index("ix_post_case_created", "case_id", "created_at"),
+        # The publishing loop reads only what is not in Slack yet.
+        Index(
+            "ix_post_slack_pending",
+            "case_id",
+            "created_at",
+            postgresql_where=text("slack_ts IS NULL"),
+            sqlite_where=text("slack_ts IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -202,6 +214,8 @@ class Post(Base):
     slack_attempts: Mapped[int] = mapped_column(Integer, default=0)
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     slack_error: Mapped[str | None] = mapped_column(String(300))
+    # A publisher is posting it until then (a lease: a crashed one's claim runs out).
+    slack_claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship(back_populates="posts")
     customer: Mapped[Customer] = relationship(lazy="joined")
@@ -280,6 +294,9 @@ class Draft(Base):
     # definite failure. Set with no outcome after the lease means the sender died.
     send_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     send_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The process that claimed the send (bot_process.id): a dead one's claim is settled
+    # at once instead of after the send lease.
+    send_claimed_by: Mapped[str | None] = mapped_column(String(120))
     # What was (or is being) answered: the post replied to, or the DM recipient.
     target_id: Mapped[str | None] = mapped_column(String(300))
     # The customer post the reply answers (public or private), fixed when sending starts.
@@ -506,3 +523,55 @@ class IdentityLink(Base):
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     unlinked_by: Mapped[str | None] = mapped_column(String(32))
     unlinked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Lease(Base):
+    """Who may do a singleton duty (the worker's polling, publishing, deadlines, reports):
+    one row per duty. `epoch` grows by one at every change of holder and is the fencing
+    token: a write that must come from the holder checks holder and epoch in its own
+    transaction. `expires_at` is seconds since the epoch on the database's clock, so the
+    machines' own clocks never matter (bot/lease.py)."""
+
+    __tablename__ = "lease"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(120))
+    epoch: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[float] = mapped_column(Float, default=0.0)
+    acquired_at: Mapped[float | None] = mapped_column(Float)
+
+
+class BotProcess(Base):
+    """A running (or once running) Carethread process: what a claim names as its owner, so
+    that a claim of a process known to be dead can be taken over at once (bot/registry.py).
+    Times are seconds since the epoch on the database's clock."""
+
+    __tablename__ = "bot_process"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[float] = mapped_column(Float)
+    heartbeat_at: Mapped[float] = mapped_column(Float, index=True)
+    stopped_at: Mapped[float | None] = mapped_column(Float)
+
+
+class SlackChannelState(Base):
+    """What every process must know about publishing to one Slack channel: until when
+    Slack told us to wait (429 Retry-After), and the backlog notice of a flood.
+
+    The row `WORKSPACE` holds the pause of `chat.update`, which Slack limits per workspace.
+    """
+
+    __tablename__ = "slack_channel_state"
+
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    posts_paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updates_paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The notice "N low-priority mentions waiting" while a backlog lasts (one per episode).
+    backlog_notice_ts: Mapped[str | None] = mapped_column(String(32))
+    backlog_waiting: Mapped[int] = mapped_column(Integer, default=0)
+    backlog_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    backlog_noticed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

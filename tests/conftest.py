@@ -16,6 +16,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import make_engine, make_session_factory, upgrade
 
+# The Slack stand-in enforces Slack's posting rate; tests get generous limits so that only
+# the tests about pacing (which set their own) wait for it.
+for _name, _value in {
+    "SANDBOX_SLACK_POSTS_PER_SECOND": "1000",
+    "SANDBOX_SLACK_POST_BURST": "1000",
+    "SANDBOX_SLACK_UPDATES_PER_MINUTE": "60000",
+}.items():
+    os.environ.setdefault(_name, _value)
+
 PG_ADMIN_URL = os.environ.get(
     "CARETHREAD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

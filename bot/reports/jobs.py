@@ -1,37 +1,23 @@
 """The scheduled work of reports and alerts, as jobs `bot.jobs.start_scheduler` runs.
 
-Each job takes a database lock by name, so two processes on one database do not work on
-the same thing at once; a report's delivery is also claimed by its own `report_delivery`
-row (bot.reports.delivery), so it goes out once whatever runs the job. Nothing here sleeps.
+Only the active worker runs them (`start_scheduler` gates every job with the worker
+lease), so two processes on one database do not work on the same thing at once; a report's
+delivery is also claimed by its own `report_delivery` row (bot.reports.delivery), so it
+goes out once whatever runs the job. Nothing here sleeps.
 """
 
 from __future__ import annotations
-
-import logging
-from collections.abc import Callable
 
 from bot.jobs import ScheduledJob
 from bot.reports.delivery import ReportKind, deliver_due_report
 from bot.reports.spikes import check_spikes
 from bot.services import Services
-from storage.db import exclusive
-
-log = logging.getLogger(__name__)
 
 DAILY_JOB_ID = "carethread.daily_summary"
 WEEKLY_JOB_ID = "carethread.weekly_report"
 SPIKE_JOB_ID = "carethread.spikes"
 HOME_JOB_ID = "carethread.home_refresh"
 HOME_REFRESH_SECONDS = 60
-
-
-def _alone(services: Services, name: str, work: Callable[[], object]) -> object:
-    """Run `work()` unless another process on this database is running the same job."""
-    with exclusive(services.factory.kw["bind"], name) as mine:
-        if not mine:
-            log.info("Another Carethread process runs %s; skipping", name)
-            return None
-        return work()
 
 
 REPORT_CHECK_SECONDS = 60
@@ -41,7 +27,7 @@ def _report_job(services: Services, job_id: str, kind: ReportKind) -> ScheduledJ
     return ScheduledJob(
         id=job_id,
         name=kind.heading,
-        run=lambda: _alone(services, job_id, lambda: deliver_due_report(services, kind)),
+        run=lambda: deliver_due_report(services, kind),
         when={"trigger": "interval", "seconds": REPORT_CHECK_SECONDS},
     )
 
@@ -67,7 +53,7 @@ def make_spike_job(services: Services) -> ScheduledJob:
     return ScheduledJob(
         id=SPIKE_JOB_ID,
         name="Spike alerts",
-        run=lambda: _alone(services, SPIKE_JOB_ID, lambda: check_spikes(services)),
+        run=lambda: check_spikes(services),
         when={"trigger": "interval", "seconds": services.settings.metrics.spike_check_seconds},
     )
 

@@ -31,7 +31,7 @@ from bot.slack.builders.alerts import build_listening_alert, build_listening_rec
 from bot.slack.builders.common import Message
 from bot.slack.case_thread import CaseThread
 from bot.slack.failures import SETUP_ERRORS
-from storage.db import compare_and_set, exclusive, session_scope
+from storage.db import compare_and_set, session_scope
 from storage.models import ListeningProblem, PollCheckpoint, Post, utcnow
 
 log = logging.getLogger(__name__)
@@ -172,10 +172,8 @@ class ListeningHealth:
         self.problems: list[str] = []
 
     def run(self) -> HealthOutcome:
-        with exclusive(self.factory.kw["bind"], LISTENING_JOB_ID) as mine:
-            if not mine:
-                return HealthOutcome()
-            return self.check()
+        """One check. Only the active worker runs it (the worker lease gates the job)."""
+        return self.check()
 
     def check(self) -> HealthOutcome:
         now = self.clock()

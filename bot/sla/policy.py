@@ -128,6 +128,13 @@ class Policy:
         return self.actions.get(priority, Actions())
 
 
+def p3_response_target(policy: Policy) -> timedelta | None:
+    """The P3 first-response target (calendar length), which a publishing backlog is
+    measured against; None when P3 has none."""
+    target = policy.target(TargetKind.FIRST_RESPONSE, Priority.P3, "", None)
+    return target.duration if target is not None else None
+
+
 def default_policy(default_minutes: Mapping[str, int] = DEFAULT_MINUTES) -> Policy:
     """The policy without a file: first and next response per priority, calendar time."""
     targets = {}

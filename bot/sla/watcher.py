@@ -40,7 +40,7 @@ from bot.slack.builders.alerts import (
 )
 from bot.slack.case_thread import CaseThread
 from bot.slack.views import CaseSnapshot, case_snapshot, shown_deadlines
-from storage.db import exclusive, session_scope
+from storage.db import session_scope
 from storage.enums import AWAITING_REPLY, AuditAction, Priority
 from storage.models import AuditEvent, Case, Post, SlaEvent, utcnow
 
@@ -103,11 +103,8 @@ class DeadlineWatcher:
         self.last_run_at: datetime | None = None
 
     def run(self) -> WatchOutcome:
-        """One run, unless another process is running one on the same database."""
-        with exclusive(self.factory.kw["bind"], DEADLINES_JOB_ID) as mine:
-            if not mine:
-                return WatchOutcome()
-            outcome = self.sweep()
+        """One run. Only the active worker runs it (the worker lease gates the job)."""
+        outcome = self.sweep()
         self.last_run_at = self.clock()
         return outcome
 

@@ -57,12 +57,25 @@ class CaseThread:
         # Only the looks of networks are used here (labels on cards).
         self.networks = networks
         self.languages = languages or (lambda _user: workspace_language())
+        # Set by the wiring: cards are marked out of date (by case id) and the publishing
+        # loop updates each at most once per coalescing window. Unset: updated at once.
+        self.mark_card: Callable[[int], object] | None = None
 
     # -- the card ---------------------------------------------------------------------------
     def refresh_card(self, snapshot: CaseSnapshot) -> None:
-        """Re-render the case's root message (owner, status, deadline, buttons)."""
+        """Have the case's root message re-rendered (owner, status, deadline, buttons):
+        by the publishing loop, which coalesces several changes into one chat.update."""
         if not snapshot.thread.exists or snapshot.first_post is None:
             return  # not in Slack yet: the publisher posts it with the current state
+        if self.mark_card is not None:
+            self.mark_card(snapshot.case.id)
+            return
+        self.update_card(snapshot)
+
+    def update_card(self, snapshot: CaseSnapshot) -> None:
+        """Re-render the card now (best effort)."""
+        if not snapshot.thread.exists or snapshot.first_post is None:
+            return
         with in_workspace_language():
             text, blocks = build_case_card(snapshot.case, snapshot.first_post)
         with best_effort(f"refresh the card of case {snapshot.case.id}"):

@@ -6,13 +6,16 @@ Never lost, never twice:
 - before each call we record the attempt; if an earlier attempt's outcome is unknown
   (timeout, crash after Slack accepted it) we look for our own message by its
   metadata before posting again.
-Nothing sleeps here: a 429 pauses publishing until Slack's Retry-After.
+Nothing sleeps here: a 429 pauses the channel, in the database, until Slack's Retry-After.
+
+With a `fence` (the worker lease's), an attempt is recorded only in a transaction where the
+fence holds: a worker that lost its lease posts nothing more.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -22,7 +25,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.metadata import Metadata
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.networks.registry import Networks
@@ -32,9 +34,9 @@ from bot.slack.builders.common import blocks_as_dicts
 from bot.slack.case_thread import CaseThread
 from bot.slack.failures import SETUP_ERRORS, SLACK_FAILURES, slack_error
 from bot.slack.ids import MessageKind
+from bot.slack.publish_state import pause_posts, release_post
 from bot.slack.views import CaseView, case_snapshot, case_view, post_view, window_line
 from storage.db import session_scope
-from storage.enums import Priority
 from storage.models import Case, Post, utcnow
 
 log = logging.getLogger(__name__)
@@ -45,10 +47,11 @@ CONTENT_ERRORS = {"invalid_blocks", "msg_too_long", "invalid_blocks_format", "to
 RECONCILE_MARGIN = timedelta(minutes=2)
 
 
-class _Result(Enum):
+class PublishResult(Enum):
     POSTED = "posted"
     SKIP_CASE = "skip_case"  # this message failed; other cases may still go
-    STOP = "stop"  # Slack is unavailable or rate-limited: stop this round
+    RATE_LIMITED = "rate_limited"  # Slack said 429: the channel is paused (in the database)
+    STOP = "stop"  # Slack is unavailable or refuses the channel: try again later
 
 
 @dataclass
@@ -59,8 +62,9 @@ class PublishOutcome:
 
 
 class SlackPublisher:
-    """Publishes pending posts, each case in its routed channel (`channel` is the default);
-    keeps the Slack rate-limit pause in memory.
+    """Publishes one claimed post at a time (bot.slack.publish_loop decides which, and
+    when), each case in its routed channel (`channel` is the default). A 429 pauses the
+    channel in the database, for every process, until Slack's Retry-After.
 
     Its client has no retry handlers: a blind retry after a dropped connection could post
     the same message twice, so the publisher reconciles by itself.
@@ -72,41 +76,26 @@ class SlackPublisher:
         self.networks = networks
         # Re-renders a case's root card (status, deadline) after a follow-up changed it.
         self.thread = thread
-        self.paused_until: datetime | None = None
         self.last_error: str | None = None
+        # Checked in the transaction that records each attempt (the worker lease's fence);
+        # None: no lease (tests, tools).
+        self.fence: Callable[[Session], bool] | None = None
 
-    def publish_pending(
-        self, factory: sessionmaker[Session], stop: threading.Event | None = None
-    ) -> PublishOutcome:
-        """Post every pending post: cases highest priority first, each case's posts in order."""
-        outcome = PublishOutcome()
-        if self.paused_until and self.paused_until > utcnow():
-            outcome.error = f"Slack rate limit: paused until {self.paused_until:%H:%M:%S} UTC"
-            outcome.pending = len(_pending_by_case(factory))
-            return outcome
-        groups = _pending_by_case(factory)
-        for index, post_ids in enumerate(groups):
-            for post_id in post_ids:
-                if stop is not None and stop.is_set():
-                    outcome.pending = sum(len(g) for g in groups[index:])
-                    return outcome
-                result = self._publish_one(factory, post_id)
-                if result is _Result.POSTED:
-                    outcome.posted += 1
-                    continue
-                if result is _Result.STOP:
-                    outcome.error = self.last_error
-                    outcome.pending = sum(len(g) for g in groups[index:])
-                    return outcome
-                break  # a later post of this case must wait for the earlier one
-        outcome.pending = len(_pending_by_case(factory))
-        return outcome
+    def publish(self, factory: sessionmaker[Session], post_id: int) -> PublishResult:
+        """Post one post (claimed by the caller); its claim is released either way."""
+        try:
+            return self._publish_one(factory, post_id)
+        finally:
+            release_post(factory, post_id)
 
-    def _publish_one(self, factory: sessionmaker[Session], post_id: int) -> _Result:
+    def _publish_one(self, factory: sessionmaker[Session], post_id: int) -> PublishResult:
         with session_scope(factory) as session:
+            if self.fence is not None and not self.fence(session):
+                log.info("Not the active worker (any more): publishing is left to it")
+                return PublishResult.STOP
             post = session.get_one(Post, post_id)
             if post.slack_ts:
-                return _Result.POSTED
+                return PublishResult.POSTED
             case = post.case
             thread_ts = case.slack_ts
             # The one place that picks the channel: the case's thread, else its route.
@@ -123,7 +112,7 @@ class SlackPublisher:
             if found:
                 log.info("Post %s was already in Slack (ts %s); not posting again", post_id, found)
                 self._record_success(factory, post_id, found, channel)
-                return _Result.POSTED
+                return PublishResult.POSTED
         try:
             ts = self._post(
                 channel, post_id, case_id=case.id, text=text, blocks=blocks, thread_ts=thread_ts
@@ -144,15 +133,15 @@ class SlackPublisher:
                         thread_ts=None,
                     )
                 except SlackApiError as again:
-                    return self._failed(factory, post_id, again)
+                    return self._failed(factory, post_id, channel, again)
             else:
-                return self._failed(factory, post_id, exc)
+                return self._failed(factory, post_id, channel, exc)
         except (SlackClientError, OSError) as exc:
             # A timeout may still have posted: the next attempt reconciles first.
             self.last_error = f"could not reach Slack ({type(exc).__name__}); will try again"
             self._record_error(factory, post_id, self.last_error)
             log.warning("Post %s: %s", post_id, self.last_error)
-            return _Result.STOP
+            return PublishResult.STOP
         self._record_success(factory, post_id, ts, channel)
         if thread_ts is not None:
             # A follow-up may have reopened the case or made it wait for an answer again.
@@ -160,7 +149,7 @@ class SlackPublisher:
                 case = session.get_one(Case, case.id)
                 snapshot = case_snapshot(session, case, self.networks.look(case.network))
             self.thread.refresh_card(snapshot)
-        return _Result.POSTED
+        return PublishResult.POSTED
 
     def _case_view(self, case: Case) -> CaseView:
         return case_view(case, self.networks.look(case.network))
@@ -230,27 +219,29 @@ class SlackPublisher:
                 return str(message["ts"])
         return None
 
-    def _failed(self, factory: sessionmaker[Session], post_id: int, exc: SlackApiError) -> _Result:
+    def _failed(
+        self, factory: sessionmaker[Session], post_id: int, channel: str, exc: SlackApiError
+    ) -> PublishResult:
         status = exc.response.status_code
         error = exc.response.get("error", "") or f"HTTP {status}"
         if status == 429:
-            retry_after = int(exc.response.headers.get("Retry-After", "30") or 30)
-            self.paused_until = utcnow() + timedelta(seconds=retry_after)
-            self.last_error = f"Slack rate limit: paused for {retry_after}s"
+            retry_after = retry_after_seconds(exc)
+            pause_posts(factory, channel, utcnow() + timedelta(seconds=retry_after))
+            self.last_error = f"Slack rate limit in {channel}: paused for {retry_after}s"
             self._record_error(factory, post_id, self.last_error)
             log.warning(self.last_error)
-            return _Result.STOP
+            return PublishResult.RATE_LIMITED
         if error in SETUP_ERRORS or status >= 500:
             self.last_error = SETUP_ERRORS.get(
                 error, f"Slack is having trouble ({error}); will try again"
             )
             self._record_error(factory, post_id, self.last_error)
             log.error("Cannot post to Slack: %s", self.last_error)
-            return _Result.STOP
+            return PublishResult.STOP
         self.last_error = f"Slack refused post {post_id}: {error}"
         self._record_error(factory, post_id, self.last_error)
         log.error(self.last_error)
-        return _Result.SKIP_CASE
+        return PublishResult.SKIP_CASE
 
     def _record_success(
         self, factory: sessionmaker[Session], post_id: int, ts: str, channel: str
@@ -269,18 +260,10 @@ class SlackPublisher:
             session.get_one(Post, post_id).slack_error = error[:300]
 
 
-def _pending_by_case(factory: sessionmaker[Session]) -> list[list[int]]:
-    """Pending post ids grouped by case: cases by priority then age, posts oldest first."""
-    with session_scope(factory) as session:
-        rows = session.execute(
-            select(Post.id, Post.case_id, Case.priority, Post.created_at)
-            .join(Case, Case.id == Post.case_id)
-            .where(Post.slack_ts.is_(None))
-            .order_by(Post.created_at, Post.id)
-        ).all()
-    groups: dict[int, list[int]] = {}
-    first_seen: dict[int, tuple[int, datetime]] = {}
-    for post_id, case_id, priority, created_at in rows:
-        groups.setdefault(case_id, []).append(post_id)
-        first_seen.setdefault(case_id, (Priority.parse(priority).rank, created_at))
-    return [groups[c] for c in sorted(groups, key=lambda c: (*first_seen[c], c))]
+def retry_after_seconds(exc: SlackApiError) -> int:
+    """Slack's Retry-After of a 429, in whole seconds (30 when it sent none)."""
+    raw = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after")
+    try:
+        return max(1, int(str(raw)))
+    except (TypeError, ValueError):
+        return 30

@@ -99,9 +99,18 @@ class Embedder:
         return out
 
 
-@lru_cache(maxsize=1)
+# Two threads asking first (a worker's warm-up and its first poll) load it once, not twice.
+_LOADING = Lock()
+
+
 def get_embedder() -> Embedder:
     """The process-wide encoder, loaded on first use."""
+    with _LOADING:
+        return _load_embedder()
+
+
+@lru_cache(maxsize=1)
+def _load_embedder() -> Embedder:
     return Embedder()
 
 

@@ -25,6 +25,8 @@ from typing import Any
 from bot.app import Runtime, build_runtime
 from bot.config import Settings, load_settings
 from bot.networks.base import Network
+from bot.polling import PollOutcome
+from bot.slack.outbox import PublishOutcome
 from sandbox.agent_story import claim, open_draft_modal, submit_draft, wait_for_draft
 from sandbox.meta_graph import MetaGraphStandIn
 from sandbox.scenarios import meta as meta_scenario
@@ -72,6 +74,11 @@ class Sandbox:
             "SLACK_API_BASE_URL": self.slack.base_url,
             "DATABASE_URL": self.database_url,
             "POLL_INTERVAL_SECONDS": "1",
+            # Generous pace, short coalescing: tests about pacing set their own.
+            "SLACK_POSTS_PER_SECOND": "1000",
+            "SLACK_POST_BURST": "1000",
+            "SLACK_UPDATES_PER_MINUTE": "60000",
+            "SLACK_CARD_COALESCE_SECONDS": "0.1",
             **({"SLACK_APP_TOKEN": self.socket.app_token} if self.socket else {}),
         }
         if self.x is not None:
@@ -147,10 +154,16 @@ class Sandbox:
         assert self.runtime and self.runtime.http, "start_bot() first"
         return f"http://127.0.0.1:{self.runtime.http.port}/slack/events"
 
-    def cycle(self) -> Any:
-        """One poll cycle: fetch from X, store, publish to Slack."""
-        assert self.runtime, "start_bot() first"
-        return self.runtime.cycle.run()
+    def cycle(self) -> tuple[list[PollOutcome], PublishOutcome]:
+        """One poll cycle: fetch from X and store; then wait until the publishing loop has
+        posted what it may post now (it runs on its own). Returns what the poll stored and
+        what the loop published meanwhile."""
+        assert self.runtime and self.runtime.publish_loop, "start_bot() first"
+        loop = self.runtime.publish_loop
+        posted_before = loop.counts.posted
+        polled = self.runtime.cycle.run()
+        loop.wait_idle(30)
+        return polled, loop.outcome(posted_before)
 
     # -- the outside world ----------------------------------------------------------
     def customer(self, username: str, **kwargs: Any) -> dict[str, Any]:

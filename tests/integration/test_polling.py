@@ -90,14 +90,15 @@ def test_slack_rate_limit_posts_every_case_exactly_once(sandbox):
     sandbox.slack.rate_limit("chat.postMessage", retry_after=1, times=3)
     sandbox.cycle()
     assert len(sandbox.roots()) < 6
-    sandbox.runtime.cycle.publisher.paused_until = None  # the Retry-After has passed
-    for _ in range(4):
-        sandbox.cycle()
-        sandbox.runtime.cycle.publisher.paused_until = None
-    roots = sandbox.roots()
+    # No further poll: the publishing loop resumes by itself after each Retry-After.
+    roots = sandbox.slack.wait_for(lambda: len(sandbox.roots()) == 6 and sandbox.roots(), 10)
     assert sorted(_texts(sandbox, r).split("case ")[1][0] for r in roots) == list("012345")
-    with session_scope(sandbox.runtime.factory) as session:
-        assert session.scalar(select(func.count(Post.id)).where(Post.slack_ts.is_(None))) == 0
+
+    def pending() -> int:
+        with session_scope(sandbox.runtime.factory) as session:
+            return session.scalar(select(func.count(Post.id)).where(Post.slack_ts.is_(None)))
+
+    sandbox.slack.wait_for(lambda: pending() == 0)  # each message's ts is stored after it
 
 
 def test_mentions_in_a_post_ping_nobody(sandbox):

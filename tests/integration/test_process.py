@@ -169,3 +169,36 @@ def test_sigterm_during_a_slow_slack_call_ends_within_ten_seconds_and_posts_once
     again.terminate()
     texts = [" ".join(box.slack.message_texts(m)) for m in box.roots()]
     assert sorted(t.split("slow case ")[1][0] for t in texts) == ["0", "1", "2"]
+
+
+def test_web_and_worker_processes_split_the_work_and_report_their_health(sqlite_sandbox, tmp_path):
+    """`python -m bot web` serves Slack with no scheduler and is ready; `python -m bot worker`
+    serves only health and metrics, runs the duties, and a card still reaches Slack."""
+    from tests.integration.processes import BotProcess, get_json
+
+    box = sqlite_sandbox
+    env = box.subprocess_env(WORKER_LEASE_SECONDS="3")
+    web = BotProcess(env, "web", tmp_path)
+    worker = BotProcess(env, "worker", tmp_path)
+    try:
+        ready = web.wait_ready()
+        assert ready["database"] and ready["slack_auth"] and not ready["scheduler"]
+        status, live = get_json(web.port, "/livez")
+        assert status == 200 and live["role"] == "web" and str(web.pid) in live["process"]
+        assert get_json(web.port, "/healthz")[0] == 200
+        ready = worker.wait_ready()
+        assert ready["scheduler"] and ready["role"] == "worker"
+        _wait(lambda: get_json(worker.port, "/readyz")[1].get("worker") == "active")
+        # Slack's requests go to the web process; the worker does not take them.
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{worker.port}/slack/events", data=b"{}", method="POST"
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=2)
+        assert refused.value.code == 404
+        box.customer("ana_r")
+        box.mention("ana_r", "split into web and worker")
+        _wait(lambda: len(box.roots()) == 1)
+    finally:
+        assert web.stop() == 0, web.output()
+        assert worker.stop() == 0, worker.output()

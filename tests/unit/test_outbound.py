@@ -155,6 +155,56 @@ def test_a_crash_mid_send_is_settled_exactly_once(world, reached: bool) -> None:
     assert draft.status == DraftStatus.POSTED and draft.send_attempts == (1 if reached else 2)
 
 
+def test_a_fresh_claim_is_taken_over_at_once_only_when_its_process_is_known_dead(world) -> None:
+    """A claim a minute old (well inside the send lease): left alone while its process runs;
+    settled exactly once as soon as that process stopped, without waiting out the lease."""
+    from bot.registry import ProcessRegistry
+
+    factory, network, _, told = world
+    other, me = ProcessRegistry(factory, "web"), ProcessRegistry(factory, "worker")
+    other.register()
+    me.register()
+    draft_id = approved_draft(factory)
+    with session_scope(factory) as session:
+        draft = session.get_one(Draft, draft_id)
+        draft.send_started_at = utcnow() - timedelta(minutes=1)
+        draft.send_attempts = 1
+        draft.send_claimed_by = other.id
+    sender = Sender(factory, Networks([network]), told, process_id=me.id, is_dead=me.is_dead)
+    assert sender.resume_interrupted_sends() == 0
+    assert network.sent == []
+    other.stop(finished=True)
+    assert sender.resume_interrupted_sends() == 1
+    assert len(network.sent) == 1
+    draft = draft_and_case(factory, draft_id)[0]
+    assert draft.status == DraftStatus.POSTED and draft.send_claimed_by == me.id
+
+
+def test_an_approval_whose_send_was_never_claimed_is_sent_after_half_a_minute(world) -> None:
+    """The approving process died between the approval and the claim: the next cycle sends
+    the reply (once) after UNCLAIMED_WAIT, not after the whole send lease."""
+    from bot.outbound import UNCLAIMED_WAIT
+
+    factory, network, sender, told = world
+    draft_id = approved_draft(factory)
+    assert sender.resume_interrupted_sends() == 0  # the click's listener may still claim it
+    with session_scope(factory) as session:
+        draft = session.get_one(Draft, draft_id)
+        draft.approved_at = utcnow() - UNCLAIMED_WAIT - timedelta(seconds=1)
+    assert sender.resume_interrupted_sends() == 1
+    assert sender.send(draft_id) is SendOutcome.NOT_MINE  # the late listener changes nothing
+    assert network.sent_texts() == ["Sorry, on it!"]
+
+
+def test_a_worker_whose_fence_fails_claims_no_send(world) -> None:
+    factory, network, sender, _ = world
+    draft_id = approved_draft(factory)
+    assert sender.send(draft_id, fence=lambda session: False) is SendOutcome.NOT_MINE
+    assert network.sent == []
+    assert draft_and_case(factory, draft_id)[0].send_started_at is None
+    assert sender.send(draft_id, fence=lambda session: True) is SendOutcome.POSTED
+
+
 def test_the_idempotency_key_is_the_same_on_every_attempt(world) -> None:
     factory, network, sender, _ = world
     network.send_faults = ["refuse"]

@@ -29,7 +29,12 @@ def seed_yesterday(database_url: str) -> None:
         for n in range(3):
             wrote = DUE - timedelta(hours=12 + n)
             add_case(
-                session, account, customer(session, f"d{n}"), [wrote], [(wrote + 9 * MIN, "U0A")]
+                session,
+                account,
+                customer(session, f"d{n}"),
+                [wrote],
+                [(wrote + 9 * MIN, "U0A")],
+                slack_ts=f"1700000000.{n:06d}",  # long in Slack: only reports post now
             )
     engine.dispose()
 

@@ -41,8 +41,11 @@ def _start(sandbox: Sandbox, tmp_path, clock: MovableClock, policy: str | None =
 
 
 def _watch(sandbox: Sandbox):
-    assert sandbox.runtime
-    return sandbox.runtime.deadlines.run()
+    assert sandbox.runtime and sandbox.runtime.publish_loop
+    outcome = sandbox.runtime.deadlines.run()
+    # Cards are re-rendered by the publishing loop (coalesced): wait for it.
+    sandbox.runtime.publish_loop.wait_idle(10)
+    return outcome
 
 
 def test_reminder_then_miss_with_escalation_once_each_across_a_restart(sandbox, tmp_path):

@@ -67,6 +67,7 @@ from bot.reports.views import (
 from bot.sla.policy import TargetKind
 from bot.slack.builders import (
     alerts,
+    backlog,
     card,
     commands,
     customer,
@@ -452,6 +453,8 @@ SAMPLES: dict[str, Callable[[], Any]] = {
     "build_moved_here": lambda: moves.build_moved_here(a_move(), "https://s/p1"),
     "build_moved_away": lambda: moves.build_moved_away(a_move(), None),
     "build_moved_card": lambda: moves.build_moved_card(a_move(), "https://s/p2"),
+    "build_backlog_notice": lambda: backlog.build_backlog_notice(240, 252, timedelta(minutes=4)),
+    "build_backlog_cleared": backlog.build_backlog_cleared,
     "build_stats": lambda: reports.build_stats(stats_view()),
     "build_spike_alert": lambda: reports.build_spike_alert(spike_view()),
     "build_saved_reply_options": lambda: saved_replies.build_saved_reply_options(
@@ -561,6 +564,15 @@ def test_the_history_names_every_audit_action_through_the_catalogue() -> None:
 def test_every_service_level_target_has_a_name_in_the_catalogue() -> None:
     assert {kind.label for kind in TargetKind} == set(card.DEADLINE_LABELS)
     assert set(reports.TARGET_NAMES) == set(TargetKind)
+
+
+def test_the_backlog_notice_counts_in_the_workspace_language() -> None:
+    with in_language("es"):
+        one, _blocks = backlog.build_backlog_notice(1, 5, timedelta(seconds=5))
+        many, _blocks = backlog.build_backlog_notice(240, 252, timedelta(minutes=4))
+    assert "*1 mención de baja prioridad en espera; las urgentes van primero.*" in one
+    assert "*240 menciones de baja prioridad en espera;" in many
+    assert "252 publicaciones en total" in many
 
 
 def test_a_period_without_targets_says_so_in_the_readers_language() -> None:
