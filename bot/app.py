@@ -126,7 +126,9 @@ def make_slack_client(settings: Settings, *, retry_rate_limits: bool) -> WebClie
         timeout=SLACK_TIMEOUT_SECONDS,
     )
     if retry_rate_limits:
-        client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+        # A click's thread messages share the channel's budget with the publishing loop:
+        # during a backlog a 429 is likely, and each retry waits Retry-After (after ack).
+        client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=5))
     else:
         # The publisher reconciles by itself; a blind retry after a dropped
         # connection could post the same message twice.

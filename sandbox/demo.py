@@ -31,6 +31,7 @@ from sandbox.demo_networks import LABELS, OTHER_NETWORKS, OtherNetworks, start_o
 from sandbox.scenarios.meta import play_meta_story
 from sandbox.scenarios.networks import load_samples as load_network_samples
 from sandbox.slack_api import SlackStandIn
+from sandbox.slack_rate import PostingLimits
 from sandbox.terminal_view import message_lines, render_channel
 from sandbox.web.app import WebSandbox
 from sandbox.web.faults import standard_switches
@@ -58,6 +59,8 @@ APPROVERS = "U0LEAD"
 LONG_POST_REPEAT = 40
 # `--once` gives up (and says on what it waited) after this long, instead of hanging.
 ONCE_DEADLINE_SECONDS = 300
+# Messages a second the demo's Slack stand-in takes in a channel (Slack: about 1).
+DEMO_PACE = 5
 EXIT_NO_PORT = 2
 
 
@@ -98,6 +101,13 @@ def start_world(
     x = XStandIn(brand_username=samples["brand"]["username"], brand_name=samples["brand"]["name"])
     x.start()
     slack = SlackStandIn()
+    if "SANDBOX_SLACK_POSTS_PER_SECOND" not in os.environ:
+        # The demo's seven networks bring some 35 messages within seconds. At Slack's
+        # real pace (1/s a channel) the channel would fill for a minute and the scripted
+        # story would queue behind it; the sandbox allows DEMO_PACE instead, and the bot
+        # is told the same (its own pacing is shown by the "Slack rate limit" switch and
+        # measured by bench/flood_bench.py).
+        slack.limits = PostingLimits(posts_per_second=DEMO_PACE, post_burst=2 * DEMO_PACE)
     slack.start()
     slack.add_channel(CHANNEL, "customer-care")
     for user_id, name in TEAM.items():
@@ -128,6 +138,8 @@ def start_world(
             "X_API_BASE_URL": x.base_url,
             "DATABASE_URL": database_url,
             "POLL_INTERVAL_SECONDS": str(poll_seconds),
+            "SLACK_POSTS_PER_SECOND": str(slack.limits.posts_per_second),
+            "SLACK_POST_BURST": str(int(slack.limits.post_burst)),
             "PORT": "1",  # replaced below: the demo takes any free port
             "APPROVER_USER_IDS": APPROVERS,
             "ESCALATION_TEAMS": "billing=U0JORDAN",
