@@ -12,8 +12,8 @@ The bot runs as real `python -m bot` child processes against the stand-ins:
    (a barrier), every click a real signed `block_actions` payload built by the Slack
    stand-in from the posted card and POSTed to the app's Request URL. The time from
    sending to the app's HTTP answer is what Slack waits for (it gives up after 3 s);
-   p50/p99 over all rounds after a warm-up round (`--warmup`: fresh processes open their
-   database connections on the first clicks; its slowest ack is printed apart)
+   p50/p99 over all rounds after a warm-up round (`--warmup`: fresh processes are slower on
+   their first clicks; its slowest ack is printed apart)
    (goal: p99 ≤ 100 ms). With two web processes the clicks
    alternate between them. Every case must end up claimed by its clicker.
 2. **The flood** (with `--flood-on`, by default on PostgreSQL): the generator of
