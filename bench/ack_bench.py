@@ -21,7 +21,7 @@ The bot runs as real `python -m bot` child processes against the stand-ins:
    stand-in enforcing 1 message/s per channel (bursts of 4): mention → Slack p50/p95, urgent
    posts after the poll that fetched them, the sustained posting rate as a share of what
    the stand-in allows.
-Not a test: numbers depend on the machine; docs/readme/ack.md quotes a run.
+Not a test: numbers depend on the machine; the README quotes a run.
 """
 
 from __future__ import annotations

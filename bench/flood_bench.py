@@ -14,7 +14,7 @@ Per database:
 3. a burst of N mentions at once (5 % urgent): how long after the poll that fetched them
    every urgent one is in Slack (goal ≤ 10 s), and the sustained posting rate while the
    backlog drains, as a share of what the stand-in allows (goal ≥ 90 %).
-Not a test: numbers depend on the machine; docs/readme/flood.md quotes a run.
+Not a test: numbers depend on the machine; the README quotes a run.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ stand-ins, then, per run:
 - **frozen** leader (SIGSTOP: alive but silent, as a machine cut off from the network; no
   registry can call it dead, so the lease must run out): the same two times.
 Idle resident memory (VmRSS) of each process after it settled. Not a test: numbers
-depend on the machine; docs/readme/scale.md quotes a run.
+depend on the machine; the README quotes a run.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 `run` (the default) is the whole bot in one process; `web` serves Slack and webhooks only
 (run as many as you like); `worker` polls, publishes, chases deadlines and sends reports
-while it holds the worker lease (run one, or two for a standby). See docs/readme/scale.md."""
+while it holds the worker lease (run one, or two for a standby). See the README,
+"More than one process"."""
 
 from __future__ import annotations
 

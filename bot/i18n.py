@@ -1,6 +1,6 @@
 """The interface's languages: every text the bot writes in Slack comes from one gettext
 catalogue (`bot/locale/<lang>/LC_MESSAGES/messages.po`, extracted with Babel, see
-docs/readme/languages.md), in the language of whoever reads it.
+README, "Languages"), in the language of whoever reads it.
 
 Who reads it is decided at the edges, not in the builders: a Bolt middleware chooses the
 clicking user's language (Slack's locale, from users.info, cached) for everything a listener

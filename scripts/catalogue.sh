@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The interface's message catalogue (docs/readme/languages.md). Usage:
+# The interface's message catalogue (README, "Languages"). Usage:
 #   scripts/catalogue.sh update   extract every marked text into bot/locale/messages.pot and
 #                                 merge it into each language's messages.po (then translate)
 #   scripts/catalogue.sh compile  compile every messages.po into the messages.mo the bot reads
