@@ -45,7 +45,7 @@ from sqlalchemy import func, select
 
 from bot.slack.ids import Action
 from storage.db import make_engine, make_session_factory, session_scope
-from storage.models import Case, Post
+from storage.models import Case
 from tests.integration.harness import CHANNEL, Sandbox, close_sandbox, open_sandbox
 from tests.integration.processes import BotProcess, wait_until
 
@@ -100,13 +100,7 @@ class Deployment:
 
     def posts_by_x_id(self, _box: Sandbox) -> dict[str, tuple[int, str, datetime]]:
         """X id → (post id, case priority, fetched at), from the processes' database."""
-        with session_scope(self.factory) as session:
-            rows = session.execute(
-                select(Post.external_id, Post.id, Case.priority, Post.fetched_at).join(
-                    Case, Case.id == Post.case_id
-                )
-            ).all()
-        return {x: (pid, prio, fetched) for x, pid, prio, fetched in rows}
+        return flood_bench.posts_in(self.factory)
 
 
 def pct(values: list[float], q: float) -> float:

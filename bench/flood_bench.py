@@ -45,6 +45,7 @@ os.environ.update(
 from rich.console import Console  # noqa: E402
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: E402
 from sqlalchemy import select, update  # noqa: E402
+from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from bot.app import build_runtime  # noqa: E402
 from bot.ingest import ingest_posts, upsert_brand  # noqa: E402
@@ -170,7 +171,12 @@ def slack_times(box: Sandbox) -> dict[int, float]:
 def posts_by_x_id(box: Sandbox) -> dict[str, tuple[int, str, datetime]]:
     """X id → (post id, case priority, fetched at)."""
     assert box.runtime
-    with session_scope(box.runtime.factory) as session:
+    return posts_in(box.runtime.factory)
+
+
+def posts_in(factory: sessionmaker[Session]) -> dict[str, tuple[int, str, datetime]]:
+    """X id → (post id, case priority, fetched at), from the database `factory` opens."""
+    with session_scope(factory) as session:
         rows = session.execute(
             select(Post.external_id, Post.id, Case.priority, Post.fetched_at).join(
                 Case, Case.id == Post.case_id

@@ -14,6 +14,7 @@ import urllib.request
 import pytest
 
 from storage.db import make_engine
+from tests.integration.processes import wait_until
 
 BOT = [sys.executable, "-m", "bot"]
 
@@ -33,16 +34,7 @@ def _health(port: int) -> tuple[int, dict]:
 
 
 def _wait(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = condition()
-        except OSError:
-            value = None
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
+    return wait_until(condition, timeout)
 
 
 class Bot:
