@@ -24,12 +24,12 @@ and the community manager's menu pick and modal are signed interactions.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bot.slack.ids import Action, Callback
+from sandbox.scenarios.steps import ScenarioFailed, waiter
 from sandbox.slack_api import SlackStandIn
 from sandbox.x_api import XStandIn
 
@@ -63,10 +63,6 @@ name = "Praise and the rest to the community manager"
 intent = ["praise", "other"]
 channel = "community"
 """
-
-
-class ScenarioFailed(RuntimeError):
-    """A step of the scenario did not show in Slack in time."""
 
 
 def start_second_brand() -> XStandIn:
@@ -121,17 +117,7 @@ def play_routing_scenario(
     """Play the scenario against a running bot configured with `demo_routing_env`."""
     stop = stop or threading.Event()
 
-    def wait(what: str, condition: Callable[[], Any]) -> Any:
-        deadline = time.monotonic() + timeout
-        while not stop.is_set():
-            found = condition()
-            if found:
-                say(f"✔ {what}")
-                return found
-            if time.monotonic() > deadline:
-                raise ScenarioFailed(f"not seen within {timeout:.0f} s: {what}")
-            stop.wait(0.25)
-        raise ScenarioFailed(f"stopped while waiting: {what}")
+    wait = waiter(say, stop, timeout)
 
     def texts(message: dict[str, Any]) -> str:
         return " ".join(slack.message_texts(message))

@@ -19,12 +19,12 @@ time, against the short targets of the demo policy.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bot.slack.ids import Action
+from sandbox.scenarios.steps import ScenarioFailed, waiter
 from sandbox.slack_api import SlackStandIn
 from sandbox.x_api import XStandIn, problem
 
@@ -53,10 +53,6 @@ leads = ["{lead}"]
 [alerts]
 admins = ["{admin}"]
 """
-
-
-class ScenarioFailed(RuntimeError):
-    """A step of the scenario did not show in Slack in time."""
 
 
 def demo_policy_env(workdir: Path, target: str = DEMO_TARGET) -> dict[str, str]:
@@ -91,17 +87,7 @@ def play_sla_scenario(
     """Play the scenario against a running bot configured with `demo_policy_env`."""
     stop = stop or threading.Event()
 
-    def wait(what: str, condition: Callable[[], Any]) -> Any:
-        deadline = time.monotonic() + timeout
-        while not stop.is_set():
-            found = condition()
-            if found:
-                say(f"✔ {what}")
-                return found
-            if time.monotonic() > deadline:
-                raise ScenarioFailed(f"not seen within {timeout:.0f} s: {what}")
-            stop.wait(0.25)
-        raise ScenarioFailed(f"stopped while waiting: {what}")
+    wait = waiter(say, stop, timeout)
 
     def texts(message: dict[str, Any]) -> str:
         return " ".join(slack.message_texts(message))
