@@ -581,23 +581,10 @@ class SlackStandIn(StandInServer):
     ) -> tuple[int, str]:
         """`user_id` presses `action_id` (with `value`) on their Home tab."""
         with self.lock:
-            view = self.modals.views[self.modals.home[user_id]]
-            block, element = payloads.find_element(view["blocks"], action_id, None, value)
-            action = payloads.action_object(
-                block,
-                element,
-                value=value,
-                selected_option=None,
-                action_ts=self.workspace.next_ts(),
-            )
-            payload = payloads.view_block_actions(
-                team=self.team_object(),
-                user=self.user_object(user_id),
-                view=copy.deepcopy(view),
-                action=action,
-                trigger_id=self.modals.issue_trigger(user_id),
-            )
-        return self.deliver(url, payload)
+            view_id = self.modals.home[user_id]
+        return self.click_view(
+            url, user_id=user_id, view_id=view_id, action_id=action_id, value=value
+        )
 
     def act_in_view(
         self,
